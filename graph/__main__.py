@@ -1,0 +1,7 @@
+"""`python -m graph extract FILE… [--json]`: the same CLI as `vanban`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

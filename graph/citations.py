@@ -1,0 +1,442 @@
+"""Find the places where a text refers to documents (mentions) and read what each says of it.
+
+Three shapes: a symbol, with or without a kind word before it (`Nghị quyết số 02-NQ/TW`,
+`218-QĐ/TW`); a kind word and a bare number (`Chỉ thị 17 của Ban Bí thư`, `Quy định 366`); a name
+only (`Luật Công đoàn`, `Điều lệ Đảng`). After each: the date, `năm YYYY`, the issuer after `của`,
+and the title after `về` or in quotes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import lru_cache
+
+from .dates import DATE_RE, DATED_RE, YEAR_AFTER_RE, iso_from_match
+from .model import Mention
+from .symbols import Symbol, find_symbols
+from .text import Source, fold
+from .vocab import Vocabulary
+
+_WS = r"[ \t]+"
+PINPOINT = (
+    r"(?:(?:điều|khoản|điểm|mục|phần|chương|tiết|phụ lục)[ ]+(?:thứ[ ]+\w+|[\dIVXLCivxlc]+[a-zđ]?(?:\.\d+)*|[a-zđ])"
+    r"(?:[ ]*,[ ]*|[ ]+)(?:(?:của|tại)[ ]+)?)+"
+)
+_PINPOINT_BEFORE = re.compile(rf"{PINPOINT}$", re.IGNORECASE)
+_FORM_BEFORE = re.compile(r"(?:mẫu|biểu|phụ lục)(?:[ ]+số)?[ ]*:?[ ]*$", re.IGNORECASE)
+_OWN_NUMBER_BEFORE = re.compile(r"(?:^|\n)[ ]*(?:#+[ ]*)?số[ ]*:?[ ]*$", re.IGNORECASE)
+_SO = r"(?:[ ]*(?:số|so)[ ]*:?|[ ]*:)?[ ]*"
+_NAMED_KINDS = ("Bộ luật", "Luật", "Hiến pháp", "Pháp lệnh", "Điều lệ")
+_PARTY_RESOLUTION = re.compile(
+    r"Nghị quyết[ ]+(?:(?:Hội nghị|Đại hội)[ ]+)?(?:lần[ ]+thứ[ ]+\w+[ ]+)?(?:Ban Chấp hành[ ]+)?"
+    r"(?:Trung ương(?:[ ]+Đảng)?[ ]+(?:lần[ ]+thứ[ ]+)?\w+|Đại hội[ ]+(?:(?:đại biểu|Đảng|toàn quốc|lần thứ)[ ]+)*"
+    r"[IVXL]+(?:[ ]+của[ ]+Đảng)?|Đại hội[ ]+Đảng[ ]+bộ[^,;.\n]{0,60}?(?=[ ]+(?:nhiệm kỳ|lần)|[,;.\n]))"
+    r"(?:[ ]*,?[ ]*(?:khoá|khóa)[ ]+[IVXL]+)?"
+)
+_NAME_STOP = re.compile(
+    r"[;:()\"“”\[\]\n]|\.(?=\s|$)|,(?![ ]*bổ sung)|[ ]số(?=[ ]*:?[ ]*\d)|[ ](?:ngày|được|đã|đang|sẽ|theo|tại|thì|để|nhằm|là|về|"
+    r"quy định|hướng dẫn|yêu cầu|nhấn mạnh|xác định|có|gồm|không|cũng|vẫn|trong|từ|đến|với|nêu|hiện hành|"
+    r"và các|và những|và văn bản|hoặc các|cho|khi|này|đó)(?=\W|$)|[ ]năm[ ]+\d{4}|"
+    r"[ ](?:và|hoặc)[ ]+(?=(?:Luật|Bộ luật|Nghị định|Nghị quyết|Pháp lệnh|Quyết định|Thông tư|Chỉ thị|"
+    r"Điều lệ|Hiến pháp)(?=\W))"
+)
+_NAME_NOT = re.compile(r"^(?:này|đó|định|trên|nêu|hiện|mới|cũ|pháp|sư|và|của|số|các|về)(?=\W|$)", re.IGNORECASE)
+
+# The issuer after "của": words in upper case, the lower-case syllables of organisation names, and
+# a lower-case word right after an upper-case one (Bộ Xây dựng); these words end it.
+_ISSUER_STOP = frozenset(
+    "về việc thực triển hướng quy ban thí tại theo đã ngày năm số nhằm để cho với trong là được phê hoặc "
+    "trên đối khi gồm kèm nay sửa bổ bãi thay cụ quán tiếp có đề này như và thì ký phải sẽ đang từ đến "
+    "tổ hiện thông lãnh chỉ".split()
+)
+_ISSUER_LOWER = frozenset(
+    "nhân dân tỉnh thành phố huyện xã phường quận thị trấn vụ trực thư trị ủy uỷ đoàn động hành ương quốc "
+    "hội khóa khoá đảng bộ chủ tịch chính phủ tướng lao kiểm tra tuyên giáo vận chức viên ngành cơ sở trung "
+    "thường mặt trận việt nam liên cấp nước cộng hòa hoà nghĩa công an sự nghiệp giám đốc văn phòng lâm "
+    "thời nhà đại biểu".split()
+)
+_TITLE_START = re.compile(r"[ ]*,?[ ]*(?:(?:về[ ]+việc|về|v/v)[ ]*:?[ ]*|(?=[“\"]))", re.IGNORECASE)
+_TITLE_VERB = re.compile(
+    r"[ ]*,?[ ]*(?=(?:quy định|hướng dẫn|sửa đổi|ban hành|thí điểm|phê duyệt|bãi bỏ)(?=\W))", re.IGNORECASE
+)
+_SIBLING_END = re.compile(r"(?:,|;|(?<!\w)và|(?<!\w)hoặc)[ ]*$")
+_TITLE_STOP = re.compile(r"[;\n]|\.(?=\s|$)")
+_PAREN_ERA = re.compile(r"[ ]*\((?:khoá|khóa|nhiệm kỳ)[^)\n]{0,30}\)", re.IGNORECASE)
+_NUMBER_ONLY = re.compile(
+    r"(?P<num>\d{1,5})(?![\d/\-–.,]\d|[ ]?[/\-–][ ]?[A-Za-zĐđ\d])"
+    r"(?![ ]*(?:tháng|năm|ngày|quý|lần|người|%|đồng|giờ|phút|tuổi|ha|km|m2|triệu|tỷ|nghìn|điều|khoản)(?=\W|$))",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=4)
+def _kind_word_re(vocab: Vocabulary) -> re.Pattern[str]:
+    words = sorted((fold(w.word) for w in vocab.words), key=len, reverse=True)
+    alt = "|".join(re.escape(w).replace(r"\ ", "[ ]+") for w in words)
+    return re.compile(rf"(?<!\w)(?P<kw>{alt})(?!\w)")
+
+
+@lru_cache(maxsize=4)
+def _kind_before_re(vocab: Vocabulary) -> re.Pattern[str]:
+    words = sorted((fold(w.word) for w in vocab.words), key=len, reverse=True)
+    alt = "|".join(re.escape(w).replace(r"\ ", "[ ]+") for w in words)
+    law = "|".join(re.escape(fold(w)).replace(r"\ ", "[ ]+") for w in _NAMED_KINDS)
+    return re.compile(
+        rf"(?:(?<!\w)(?P<kw>{alt}){_SO}|(?<!\w)(?P<lkw>{law})[ ]+(?P<name>[^;.\n()]{{1,90}}?)[ ]+số[ ]*:?[ ]*)$"
+    )
+
+
+@lru_cache(maxsize=4)
+def _named_re() -> re.Pattern[str]:
+    alt = "|".join(re.escape(w).replace(r"\ ", "[ ]+") for w in _NAMED_KINDS)
+    return re.compile(rf"(?<!\w)(?:{_PARTY_RESOLUTION.pattern}|(?P<lk>{alt})[ ]+(?=\S))")
+
+
+def _issuer_after(work: str, pos: int) -> tuple[str | None, int]:
+    """The issuer named after `của` at `pos` and where it ends."""
+    m = _OF.match(work, pos)
+    if not m:
+        return None, pos
+    i = m.end()
+    words: list[str] = []
+    end = i
+    prev_upper = False
+    for wm in _ISSUER_WORD.finditer(work, i):
+        if wm.start() != end:
+            break
+        joiner, word = wm.group(2), wm.group(3)
+        if wm.group(1).count("\n") or len(words) >= 18:
+            break
+        is_upper = word[:1].isupper()
+        low = word.lower()
+        if joiner and (not is_upper or not words):
+            break
+        if joiner and joiner.strip() in (",", "và") and _kind_word_start(work, wm.start(3)):
+            break
+        if is_upper and words and _kind_word_start(work, wm.start(3)):
+            break
+        if not (is_upper or (prev_upper and low not in _ISSUER_STOP) or low in _ISSUER_LOWER):
+            break
+        if not words and not is_upper:
+            break
+        words.append((joiner.strip() + " " if joiner and joiner.strip() == "và" else (joiner or "")) + word)
+        prev_upper = is_upper
+        end = wm.end()
+    if not words:
+        return None, pos
+    text = " ".join(words).replace(" ,", ",").replace(" - ", "-")
+    text = re.sub(r"\s+", " ", text).strip()
+    era = _PAREN_ERA.match(work, end)
+    if era:
+        end = era.end()
+    return text, end
+
+
+_KIND_START = re.compile(
+    r"(?:Nghị quyết|Quyết định|Quy định|Chỉ thị|Kết luận|Quy chế|Hướng dẫn|Thông báo|Thông tri|Thông tư|"
+    r"Kế hoạch|Chương trình|Đề án|Báo cáo|Tờ trình|Công văn|Nghị định|Luật|Bộ luật|Pháp lệnh|Điều lệ)(?=\W)"
+)
+_OF = re.compile(r"[ ]*,?[ ]*(?:của|do)[ ]+")
+_ISSUER_WORD = re.compile(r"([ ]*)(,[ ]*|[ ]+và[ ]+|[ ]*-[ ]*)?([^\s,;.()\"“”:]+)")
+
+
+def _kind_word_start(work: str, pos: int) -> bool:
+    return bool(_KIND_START.match(work, pos))
+
+
+def _tail(work: str, pos: int) -> tuple[str | None, int | None, str | None, int, int]:
+    """Date, year and issuer after a symbol: (date, year, issuer, end of the evidence, end of the tail)."""
+    date: str | None = None
+    year: int | None = None
+    issuer: str | None = None
+    evidence_end = pos
+    for _ in range(4):
+        m = DATED_RE.match(work, pos)
+        if m and date is None:
+            date = iso_from_match(m)
+            if issuer is None:
+                evidence_end = m.end()
+            pos = m.end()
+            continue
+        m = YEAR_AFTER_RE.match(work, pos)
+        if m and year is None and date is None:
+            year = int(m.group("y"))
+            pos = m.end()
+            if issuer is None:
+                evidence_end = m.end()
+            continue
+        if issuer is None:
+            found, end = _issuer_after(work, pos)
+            if found:
+                issuer, pos = found, end
+                continue
+        era = _PAREN_ERA.match(work, pos)
+        if era:
+            pos = era.end()
+            continue
+        break
+    return date, year, issuer, evidence_end, pos
+
+
+def _title(work: str, pos: int, limit: int) -> tuple[str | None, int]:
+    """The title after `về` or in quotes (or a verb-led description), and where it ends."""
+    m = _TITLE_START.match(work, pos)
+    verb = False
+    if not m:
+        m = _TITLE_VERB.match(work, pos)
+        verb = True
+        if not m:
+            return None, pos
+    start = m.end()
+    if start < len(work) and work[start] in "“\"":
+        close = work.find("”" if work[start] == "“" else '"', start + 1)
+        if 0 < close - start < 400:
+            return work[start + 1 : close].strip() or None, close + 1
+    stop = _TITLE_STOP.search(work, start, min(len(work), start + 400))
+    end = stop.start() if stop else min(len(work), start + 400)
+    if start < limit < end and _SIBLING_END.search(work, start, limit):
+        end = limit  # the next item of a list starts here
+    text = re.sub(r"\s+", " ", work[start:end]).strip(" ,")
+    if verb and not text:
+        return None, pos
+    return (text or None), end
+
+
+def _named_title(work: str, start: int) -> tuple[str, int]:
+    m = _NAME_STOP.search(work, start, min(len(work), start + 200))
+    end = m.start() if m else min(len(work), start + 200)
+    words = work[start:end].split()
+    if len(words) > 22:
+        words = words[:22]
+    title = " ".join(words).rstrip(" ,-–")
+    return title, start + len(work[start:end].rstrip(" ,-–"))
+
+
+def find_mentions(src: Source, vocab: Vocabulary) -> list[Mention]:
+    """Every mention of a document in `src`, in text order; never raises on any text."""
+    work, folded = src.work, src.fold
+    kind_before = _kind_before_re(vocab)
+    mentions: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+
+    # 1. symbols, with the kind word (and pinpoint) before them
+    symbol_hits = []
+    for s, e, sym in find_symbols(work, vocab):
+        window = folded[max(0, s - 140) : s]
+        kb = kind_before.search(window)
+        kw_start = s
+        kind_word = None
+        law_name = None
+        if kb:
+            kw_start = s - len(window) + kb.start()
+            if kb.group("kw"):
+                kind_word = work[kw_start : kw_start + len(kb.group("kw"))]
+            else:
+                kind_word = work[kw_start : kw_start + len(kb.group("lkw"))]
+                law_name = re.sub(r"\s+", " ", kind_word + " " + kb.group("name"))
+                law_name = work[kw_start : kw_start + len(kind_word) + 1 + len(kb.group("name"))]
+                law_name = re.sub(r"\s+", " ", law_name).strip()
+        before = folded[max(0, kw_start - 40) : kw_start]
+        if kind_word is None and (sym.needs_word or _FORM_BEFORE.search(before)):
+            continue
+        if _FORM_BEFORE.search(before):
+            continue
+        if _OWN_NUMBER_BEFORE.search(folded[max(0, s - 20) : s]):
+            continue  # the document's own "Số:" line
+        symbol_hits.append((kw_start, s, e, sym, kind_word, law_name))
+
+    for kw_start, _s, e, sym, kind_word, law_name in symbol_hits:
+        date, year, issuer, ev_end, tail_end = _tail(work, e)
+        if date is None:
+            date = _row_date(work, e)
+        nxt = _next_start(symbol_hits, kw_start)
+        title, title_end = _title(work, tail_end, nxt)
+        if law_name and not title:
+            title = law_name
+        pin = _PINPOINT_BEFORE.search(folded[max(0, kw_start - 80) : kw_start])
+        item_start = kw_start - (len(pin.group(0)) if pin else 0)
+        kind = _kind_of(sym, kind_word, vocab)
+        mentions.append(
+            Mention(
+                start=kw_start,
+                end=max(ev_end, e),
+                item_start=item_start,
+                tail_end=tail_end,
+                title_end=max(title_end, tail_end),
+                symbol=sym,
+                kind=kind,
+                kind_word=kind_word,
+                number=sym.number,
+                date=date,
+                year=sym.year if date is None and year is None else (int(date[:4]) if date else year),
+                issuer=issuer,
+                title=title,
+            )
+        )
+        taken.append((kw_start, e))
+
+    # 2. kind word + bare number
+    for m in _kind_word_re(vocab).finditer(folded):
+        ks, ke = m.start(), m.end()
+        if _overlaps(taken, ks, ke):
+            continue
+        nm = re.compile(rf"{_SO}").match(work, ke)
+        p = nm.end() if nm else ke
+        num = _NUMBER_ONLY.match(work, p)
+        if not num or p == ke and not work[ke : ke + 1].isspace():
+            continue
+        number = num.group("num")
+        if len(number) == 4 and number[:2] in ("19", "20"):
+            continue
+        kind_word = work[ks:ke]
+        if not kind_word[:1].isupper() and not re.match(r"[ ]*(?:số|so)\b", work[ke : ke + 5], re.IGNORECASE):
+            continue  # "các quyết định 5 …": a lower-case kind word needs "số"
+        end = num.end()
+        date, year, issuer, ev_end, tail_end = _tail(work, end)
+        title, title_end = _title(work, tail_end, -1)
+        word = vocab.word(kind_word)
+        mentions.append(
+            Mention(
+                start=ks,
+                end=max(ev_end, end),
+                item_start=ks,
+                tail_end=tail_end,
+                title_end=max(title_end, tail_end),
+                symbol=None,
+                kind=word.party if word else None,
+                kind_word=kind_word,
+                number=number,
+                date=date,
+                year=int(date[:4]) if date else year,
+                issuer=issuer,
+                title=title,
+                short=True,
+            )
+        )
+        taken.append((ks, end))
+
+    # 3. names only (Luật …, Điều lệ …, Nghị quyết Trung ương 4 khoá XI)
+    quoted = [(mm.tail_end, mm.title_end) for mm in mentions if mm.title]
+    named_spans: list[tuple[int, int]] = []
+    for m in _named_re().finditer(work):
+        s = m.start()
+        if _overlaps(taken, s, s + 1) or _overlaps(named_spans, s, s + 1) or _inside(quoted, s):
+            continue
+        if re.search(r"(?:các|những|mọi|nhiều|theo)[ ]+$", folded[max(0, s - 12) : s]):
+            continue  # "các Luật liên quan": generic, no citation
+        if m.group("lk"):
+            rest = work[m.end() : m.end() + 12]
+            if _NAME_NOT.match(rest) or not (rest[:1].isupper() or rest.startswith(("sửa đổi", "năm", "ban hành"))):
+                if not (m.group("lk") == "Luật" and rest[:1].islower() and not _NAME_NOT.match(rest)):
+                    continue
+            kind_word = m.group("lk")
+            if kind_word == "Hiến pháp":
+                title, end = _named_title(work, s)
+                ym = re.compile(r"[ ]+năm[ ]+((?:19|20)\d\d)").match(work, end)
+                if ym:
+                    end = ym.end()
+                    title = work[s:end]
+            else:
+                title, end = _named_title(work, m.end())
+                title = kind_word + " " + title if title else ""
+        else:
+            kind_word = "Nghị quyết"
+            end = m.end()
+            title = re.sub(r"\s+", " ", work[s:end]).strip()
+        if not title or len(title.split()) < 2:
+            continue
+        ym = YEAR_AFTER_RE.match(work, end)
+        date_m = DATED_RE.match(work, end)
+        date = iso_from_match(date_m) if date_m else None
+        year = int(date[:4]) if date else (int(ym.group("y")) if ym else _year_in(title))
+        word = vocab.word(kind_word)
+        mentions.append(
+            Mention(
+                start=s,
+                end=end,
+                item_start=s,
+                tail_end=end,
+                title_end=end,
+                symbol=None,
+                kind=word.state if word else None,
+                kind_word=kind_word,
+                number=None,
+                date=date,
+                year=year,
+                issuer=None,
+                title=title,
+                named=True,
+            )
+        )
+        named_spans.append((s, end))
+    mentions.sort(key=lambda x: x.start)
+    return share_list_attributes(mentions, work)
+
+
+_LIST_GAP = re.compile(r"[ ]*(?:,|và|,[ ]*và|;)[ ]*")
+
+
+def share_list_attributes(mentions: list[Mention], work: str) -> list[Mention]:
+    """`Quyết định 217/QĐ-TW, Quyết định 218-QĐ/TW, ngày 12/12/2013 của Bộ Chính trị`: the date and
+    issuer after the last item of a list belong to every bare item before it."""
+    out = list(mentions)
+    for k in range(len(out) - 2, -1, -1):
+        m, nxt = out[k], out[k + 1]
+        if m.named or nxt.named or m.date or m.issuer or m.title:
+            continue
+        if m.tail_end > nxt.item_start or not _LIST_GAP.fullmatch(work, m.tail_end, nxt.item_start):
+            continue
+        if nxt.date is None and nxt.issuer is None:
+            continue
+        year = m.year
+        if nxt.date and (m.symbol is None or m.symbol.year is None or m.symbol.year == int(nxt.date[:4])):
+            year = int(nxt.date[:4])
+        out[k] = replace(m, date=nxt.date if year == (int(nxt.date[:4]) if nxt.date else None) else None,
+                         issuer=nxt.issuer, year=year)
+    return out
+
+
+def _year_in(title: str) -> int | None:
+    m = re.search(r"năm[ ]+((?:19|20)\d\d)", title)
+    return int(m.group(1)) if m else None
+
+
+def _row_date(work: str, pos: int) -> str | None:
+    """A date in the same table row (`| … symbol … | 31/10/2025 |`)."""
+    line_start = work.rfind("\n", 0, pos) + 1
+    line_end = work.find("\n", pos)
+    line_end = len(work) if line_end < 0 else line_end
+    if "|" not in work[line_start:line_end]:
+        return None
+    row = work[pos:line_end]
+    bar = row.find("|")
+    if bar < 0:
+        return None
+    m = DATE_RE.search(row, bar)
+    return iso_from_match(m) if m else None
+
+
+def _next_start(hits: list[tuple[int, int, int, Symbol, str | None, str | None]], after: int) -> int:
+    for h in hits:
+        if h[0] > after:
+            return h[0]
+    return -1
+
+
+def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    return any(a < e and s < b for a, b in spans)
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _kind_of(sym: Symbol, kind_word: str | None, vocab: Vocabulary) -> str | None:
+    if sym.kind:
+        return sym.kind
+    if kind_word:
+        w = vocab.word(kind_word)
+        if w:
+            return w.party if sym.party else w.state
+    return None

@@ -1,0 +1,20 @@
+"""Typed errors: one base class so callers (CLI, API) can map every failure in one place."""
+
+from __future__ import annotations
+
+
+class VanbanError(Exception):
+    """Base of every error vanban raises on purpose."""
+
+
+class InputError(VanbanError):
+    """A source file cannot be read as a document: names the input and the problem."""
+
+    def __init__(self, source: str, problem: str) -> None:
+        super().__init__(f"{source}: {problem}")
+        self.source = source
+        self.problem = problem
+
+
+class VocabularyError(VanbanError):
+    """A vocabulary file in data/vocab is malformed."""

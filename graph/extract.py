@@ -1,0 +1,352 @@
+"""Extraction: one document's text → its own record, the documents it cites, and the links between them.
+
+`extract_source` is pure (text in, value out); `extract_path` adds reading. The JSON shape is the
+contract of ../shared/contract/EXTRACT.md.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .citations import find_mentions
+from .header import parse_header
+from .model import Decision, Header, Mention
+from .relations import decide, links_of
+from .symbols import Symbol
+from .text import Source, prepare, read_source, strip_marks
+from .vocab import Vocabulary, load
+
+_EQUIVALENT_KINDS = ({"QĐ", "QyĐ", "QĐi"},)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One cited document, gathered from all its mentions."""
+
+    symbol: str | None
+    number: str | None
+    kind: str | None
+    kind_name: str | None
+    year: int | None
+    date: str | None
+    issuer: str | None
+    title: str | None
+    relations: tuple[str, ...]
+    mentions: tuple[tuple[int, int], ...]
+    party: bool
+
+
+@dataclass(frozen=True)
+class Link:
+    source: str
+    target: str
+    relation: str
+    span: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything read from one document."""
+
+    source: str
+    text: str  # NFC text that offsets point into
+    header: Header
+    citations: tuple[Citation, ...]
+    links: tuple[Link, ...]
+    warnings: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's JSON object."""
+        h = self.header
+        return {
+            "source": self.source,
+            "document": {
+                "symbol": h.symbol,
+                "number": h.number,
+                "kind": h.kind,
+                "kind_name": h.kind_name,
+                "issuer": h.issuer,
+                "parent_issuer": h.parent_issuer,
+                "place": h.place,
+                "date": h.date,
+                "subject": h.subject,
+                "recipients": list(h.recipients),
+                "signers": [
+                    {"name": s.name, "position": s.position, "capacity": s.capacity, "for": s.for_}
+                    for s in h.signers
+                ],
+                "distribution": list(h.distribution),
+            },
+            "citations": [
+                {
+                    "symbol": c.symbol,
+                    "number": c.number,
+                    "kind": c.kind,
+                    "kind_name": c.kind_name,
+                    "year": c.year,
+                    "date": c.date,
+                    "issuer": c.issuer,
+                    "title": c.title,
+                    "relations": list(c.relations),
+                    "mentions": [{"start": s, "end": e, "text": self.text[s:e]} for s, e in c.mentions],
+                }
+                for c in self.citations
+            ],
+            "links": [
+                {
+                    "from": lk.source,
+                    "to": lk.target,
+                    "relation": lk.relation,
+                    "mention": {"start": lk.span[0], "end": lk.span[1], "text": self.text[lk.span[0] : lk.span[1]]},
+                }
+                for lk in self.links
+            ],
+            "warnings": list(self.warnings),
+        }
+
+
+def _norm(symbol: str) -> str:
+    s = re.sub(r"\s+", "", symbol).casefold()
+    return re.sub(r"\d+", lambda m: str(int(m.group())), s)
+
+
+def _same_kind(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return True
+    return a == b or any(a in g and b in g for g in _EQUIVALENT_KINDS)
+
+
+def _kind_name(m: Mention, kind: str | None, party: bool, vocab: Vocabulary) -> str | None:
+    if kind is None:
+        return None
+    if m.kind_word:
+        w = vocab.word(m.kind_word)
+        if w and (_same_kind(w.party, kind) and party or _same_kind(w.state, kind) or m.symbol is None
+                  or (m.symbol.kind is None)):
+            return w.word
+    code = vocab.code(kind)
+    if not code:
+        return None
+    return code.party_name if party else code.state_name
+
+
+class _Group:
+    """Mentions of one cited document, gathered in text order."""
+
+    def __init__(self, first: int, symbol: str | None, party: bool) -> None:
+        self.members = [first]
+        self.symbol = symbol
+        self.party = party
+
+
+def _party_symbol(m: Mention, vocab: Vocabulary) -> str | None:
+    """`Chỉ thị 17 của Ban Bí thư` → 17-CT/TW: a Party document named by kind, number and issuer."""
+    if not m.issuer or not m.number or not m.kind_word:
+        return None
+    word = vocab.word(m.kind_word)
+    if not word:
+        return None
+    issuer = strip_marks(m.issuer)
+    best = None
+    for org in vocab.organisations:
+        if not org.party:
+            continue
+        for name in org.names:
+            n = strip_marks(name)
+            if issuer == n or issuer.startswith(n + " "):
+                if best is None or len(n) > best[0]:
+                    best = (len(n), org.code)
+    if best is None:
+        return None
+    return f"{m.number}-{word.party}/{best[1]}"
+
+
+def gather(mentions: list[Mention], decisions: list[Decision], header: Header,
+           vocab: Vocabulary) -> tuple[list[Citation], list[Link], list[str]]:
+    """Group mentions into citations, give each its relations, and turn nested cues into links."""
+    warnings: list[str] = []
+    own = _norm(header.symbol) if header.symbol else None
+    symbol_of: list[str | None] = []
+    party_of: list[bool] = []
+    for m in mentions:
+        sym: str | None = m.symbol.text if m.symbol else None
+        party = bool(m.symbol and m.symbol.party)
+        if m.short and sym is None:
+            built = _party_symbol(m, vocab)
+            if built:
+                sym, party = built, True
+        symbol_of.append(sym)
+        party_of.append(party)
+
+    groups: list[_Group] = []
+    group_of: dict[int, _Group] = {}
+    by_symbol: dict[str, list[_Group]] = {}
+    for k, m in enumerate(mentions):
+        sym = symbol_of[k]
+        if sym is None:
+            continue
+        key = _norm(sym)
+        if key == own:
+            continue
+        year = m.year
+        chosen = None
+        for g in by_symbol.get(key, []):
+            gy = _group_year(g, mentions)
+            if year is None or gy is None or gy == year:
+                chosen = g
+                break
+        if chosen is None:
+            chosen = _Group(k, sym, party_of[k])
+            groups.append(chosen)
+            by_symbol.setdefault(key, []).append(chosen)
+        else:
+            chosen.members.append(k)
+        group_of[k] = chosen
+
+    # short mentions (Đề án 02, Quy định 366) of a document cited in full
+    for k, m in enumerate(mentions):
+        if k in group_of or symbol_of[k] is not None or m.named:
+            continue
+        target = None
+        for g in groups:
+            first = mentions[g.members[0]]
+            if first.number and m.number and int(first.number) == int(m.number) and _same_kind(
+                _kind_family(first, vocab), _kind_family(m, vocab)
+            ):
+                target = g
+                break
+        if target is not None:
+            target.members.append(k)
+            group_of[k] = target
+        else:
+            g = _Group(k, None, False)
+            groups.append(g)
+            group_of[k] = g
+            warnings.append(
+                f"'{m.kind_word} {m.number}' names no issuer or symbol: kept without a symbol"
+            )
+
+    named: dict[str, _Group] = {}
+    for k, m in enumerate(mentions):
+        if not m.named or not m.title:
+            continue
+        key = strip_marks(m.title)
+        match = None
+        for nk, g in named.items():
+            if nk == key or nk.startswith(key + " ") or key.startswith(nk + " "):
+                match = g
+                break
+        if match is None:
+            match = _Group(k, None, False)
+            groups.append(match)
+            named[key] = match
+        else:
+            match.members.append(k)
+        group_of[k] = match
+
+    groups.sort(key=lambda g: min(mentions[i].start for i in g.members))
+    citations = [_citation(g, mentions, decisions, vocab) for g in groups]
+    index_of = {id(g): n for n, g in enumerate(groups)}
+
+    links: list[Link] = []
+    seen = set()
+    for a, b, rel in links_of(mentions, decisions):
+        ga, gb = group_of.get(a), group_of.get(b)
+        if ga is None or gb is None or ga is gb:
+            continue
+        ca, cb = citations[index_of[id(ga)]], citations[index_of[id(gb)]]
+        if not ca.symbol or not cb.symbol:
+            continue
+        key3 = (ca.symbol, cb.symbol, rel)
+        if key3 in seen:
+            continue
+        seen.add(key3)
+        lo = min(mentions[a].start, mentions[b].start)
+        hi = max(mentions[a].end, mentions[b].end)
+        links.append(Link(ca.symbol, cb.symbol, rel, (lo, hi)))
+    return citations, links, warnings
+
+
+def _kind_family(m: Mention, vocab: Vocabulary) -> str | None:
+    if m.kind:
+        return m.kind
+    if m.kind_word:
+        w = vocab.word(m.kind_word)
+        return w.party if w else None
+    return None
+
+
+def _group_year(g: _Group, mentions: list[Mention]) -> int | None:
+    for i in g.members:
+        if mentions[i].year is not None:
+            return mentions[i].year
+    return None
+
+
+def _citation(g: _Group, mentions: list[Mention], decisions: list[Decision], vocab: Vocabulary) -> Citation:
+    members = sorted(g.members, key=lambda i: mentions[i].start)
+    first = mentions[members[0]]
+    full = [mentions[i] for i in members if not mentions[i].short] or [first]
+    head = full[0]
+    sym: Symbol | None = head.symbol
+    kind = head.kind
+    if g.symbol and sym is None and not head.named:
+        kind = _kind_family(head, vocab)
+    date = next((mentions[i].date for i in members if mentions[i].date), None)
+    year = int(date[:4]) if date else next((mentions[i].year for i in members if mentions[i].year), None)
+    if year is None and sym is not None:
+        year = sym.year
+    rels: list[str] = []
+    for i in members:
+        r = decisions[i].relation
+        if r not in rels:
+            rels.append(r)
+    acting = [r for r in rels if r != "cites"]
+    relations = tuple(acting) if acting else ("cites",)
+    number = sym.number if sym else head.number
+    return Citation(
+        symbol=g.symbol,
+        number=number,
+        kind=kind,
+        kind_name=_kind_name(head, kind, g.party, vocab),
+        year=year,
+        date=date,
+        issuer=next((mentions[i].issuer for i in members if mentions[i].issuer), None),
+        title=next((mentions[i].title for i in members if mentions[i].title), None),
+        relations=relations,
+        mentions=tuple((mentions[i].start, mentions[i].end) for i in members),
+        party=g.party,
+    )
+
+
+def extract_source(src: Source, vocab: Vocabulary | None = None) -> Extraction:
+    """Extract one prepared source (pure: no I/O)."""
+    v = vocab or load()
+    header = parse_header(src, v)
+    mentions = [
+        m for m in find_mentions(src, v)
+        if not (header.symbol_span and m.start <= header.symbol_span[0] < m.end + 1)
+    ]
+    decisions = decide(src, v, mentions)
+    citations, links, warnings = gather(mentions, decisions, header, v)
+    return Extraction(
+        source=src.name,
+        text=src.nfc,
+        header=header,
+        citations=tuple(citations),
+        links=tuple(links),
+        warnings=tuple(header.warnings) + tuple(warnings),
+    )
+
+
+def extract_text(text: str, name: str = "<text>", vocab: Vocabulary | None = None) -> Extraction:
+    """Extract from a string (tests, the API's free-text reference reader)."""
+    return extract_source(prepare(text, name), vocab)
+
+
+def extract_path(path: Path, vocab: Vocabulary | None = None) -> Extraction:
+    """Read and extract one file; raises InputError when it cannot be read."""
+    return extract_source(read_source(path), vocab)

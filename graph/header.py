@@ -1,0 +1,463 @@
+"""The document's own record: issuing block, `Số:` line, place and date, kind, subject, `Kính gửi`,
+signature block and `Nơi nhận`; for documents with no header, what the first lines say."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .dates import BLANK_DAY_RE, DATE_RE, iso_from_match
+from .model import Header, Signer
+from .symbols import find_symbols
+from .text import Source, fold
+from .vocab import Vocabulary
+
+HEAD_LINES = 45
+_PLACE_WORDS = ("tỉnh", "thành phố", "huyện", "quận", "xã", "phường", "thị xã", "thị trấn", "công ty tnhh",
+                "công ty cổ phần", "công ty", "tp.")
+_NAME_STOP = frozenset("về của và trên ban theo năm giai đến trong cho với tại nhiệm khóa khoá lần".split())
+_VOWELS = set("aeiouyàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ")
+_SYMBOL_LINE = re.compile(r"^[ ]*(?:#+[ ]*)?Số[ ]*:?[ ]*(?P<rest>.*)$")
+_BLANK_NUMBER = re.compile(r"^[ .…_]*(?P<sep>[-/])[ ]*(?P<codes>[A-Za-zĐđ][A-Za-zĐđ0-9]*(?:[-/][A-Za-zĐđ0-9]+)*)")
+_PLACE_DATE = re.compile(
+    r"(?:^|[ ])(?P<place>[A-ZĐÀ-Ỹ][^\n,;:|]{0,40}?)[ ]*,[ ]*ngày(?P<rest>[^\n]{0,40}?năm[ ]*(?:19|20)\d\d)"
+)
+_VV = re.compile(r"^[ ]*(?:V/v|V/V|Về việc)[ ]*:?[ ]*(?P<s>.+)$")
+_KINH_GUI = re.compile(r"^[ ]*Kính[ ]+gửi[ ]*:?[ ]*(?P<s>.*)$", re.IGNORECASE)
+_NOI_NHAN = re.compile(r"^[ ]*Nơi[ ]+nhận[ ]*:?[ ]*(?P<s>.*)$", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^[ ]*[-+•–][ ]*(?P<s>.+)$")
+_SEPARATOR_LINE = re.compile(r"^[\s\-_=*~.·]*$")
+_BODY_START = re.compile(
+    r"^[ ]*(?:[-+•][ ]*)?(?:Căn cứ|Thực hiện|Kính gửi|Theo|Xét|Để|Nhằm|Trên cơ sở|Điều 1|I\.|1\.)", re.IGNORECASE
+)
+_ORG_START = re.compile(
+    r"^(?:Ủy ban|Uỷ ban|UBND|HĐND|Hội đồng|Bộ|Thủ tướng|Chính phủ|Ban|Sở|Tổng|Liên đoàn|Công đoàn|Đảng|"
+    r"Tỉnh ủy|Tỉnh uỷ|Huyện ủy|Huyện uỷ|Thành ủy|Thành uỷ|Văn phòng|Ngân hàng|Kiểm toán|Tòa án|Toà án|Viện|"
+    r"Quốc hội|Mặt trận|Cục|Tổng cục)(?=\W)",
+    re.IGNORECASE,
+)
+
+
+def _mostly_upper(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+@lru_cache(maxsize=4)
+def _casings(vocab: Vocabulary) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    spellings = {c[0] for c in vocab.casings}
+    for org in vocab.organisations:
+        spellings.update(org.names)
+    spellings.update(name for name, _ in vocab.positions)
+    out = [(tuple(fold(s).split()), tuple(s.split())) for s in spellings]
+    return tuple(sorted(out, key=lambda x: len(x[0]), reverse=True))
+
+
+def restore_case(text: str, vocab: Vocabulary, force: bool = False) -> str:
+    """Upper-case header text in its usual spelling: `ĐẢNG ĐOÀN LIÊN ĐOÀN LAO ĐỘNG TỈNH` →
+    `Đảng đoàn Liên đoàn Lao động tỉnh`; names after a place word keep capitals (`tỉnh Lai Châu`)."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        return text
+    if not force and not _mostly_upper(text):
+        return " ".join(_capitalise_places(text.split()))
+    words = [w.lower() for w in text.split()]
+    out = list(words)
+    protected: set[int] = set()
+    i = 0
+    casings = _casings(vocab)
+    while i < len(words):
+        for key, spelled in casings:
+            n = len(key)
+            if tuple(fold(w) for w in words[i : i + n]) == key:
+                out[i : i + n] = list(spelled)
+                protected.update(range(i, i + n))
+                i += n
+                break
+        else:
+            i += 1
+    for k, w in enumerate(out):
+        letters = [c for c in w.lower() if c.isalpha()]
+        if letters and not any(c in _VOWELS for c in letters) and len(letters) <= 8:
+            out[k] = w.upper()
+    out = _capitalise_places(out, protected)
+    if out and out[0][:1].islower():
+        out[0] = out[0][:1].upper() + out[0][1:]
+    return " ".join(out)
+
+
+def _capitalise_places(out: list[str], protected: set[int] | None = None) -> list[str]:
+    words = list(out)
+    protected = protected or set()
+    k = 0
+    while k < len(words):
+        matched = 0
+        for place in _PLACE_WORDS:
+            parts = place.split()
+            if [fold(w).strip(",.") for w in words[k : k + len(parts)]] == parts:
+                matched = len(parts)
+                break
+        if matched and k + matched in protected:
+            matched = 0  # "tỉnh ủy" is an organisation, not a place
+        if not matched and fold(words[k]) in ("ủy", "uỷ") and k > 0:
+            matched = 1
+        if matched:
+            j = k + matched
+            count = 0
+            while j < len(words) and count < 4:
+                w = words[j]
+                bare = fold(w).strip(",.;:")
+                if bare in _NAME_STOP or not any(c.isalpha() for c in w):
+                    break
+                if j in protected:
+                    break
+                if w[:1].islower():
+                    words[j] = w[:1].upper() + w[1:]
+                count += 1
+                if w.endswith((",", ".", ";", ":")):
+                    break
+                j += 1
+            k = j
+        else:
+            k += 1
+    return words
+
+
+def parse_header(src: Source, vocab: Vocabulary) -> Header:
+    """Read the document's own fields; anything unstated is None (a list: empty)."""
+    work = src.work
+    lines = work.split("\n")
+    offsets = []
+    pos = 0
+    for ln in lines:
+        offsets.append(pos)
+        pos += len(ln) + 1
+    warnings: list[str] = []
+    nonempty = [(i, ln) for i, ln in enumerate(lines) if ln.strip()]
+    head = nonempty[:HEAD_LINES]
+
+    symbol = number = kind = kind_name = None
+    symbol_span = None
+    sym_line = None
+    for i, ln in head:
+        m = _SYMBOL_LINE.match(ln)
+        if not m:
+            continue
+        rest = m.group("rest")
+        base = offsets[i] + m.start("rest")
+        found = find_symbols(rest, vocab)
+        if found and found[0][0] <= 2:
+            s, e, sym = found[0]
+            symbol, number, kind = sym.text, sym.number, sym.kind
+            symbol_span = (base + s, base + e)
+            sym_line = i
+            break
+        blank = _BLANK_NUMBER.match(rest)
+        if blank:
+            codes = re.split(r"[-/]", blank.group("codes"))
+            code = vocab.code(codes[0])
+            kind = code.code if code else None
+            sym_line = i
+            warnings.append(f"own number left blank ('Số: {rest.strip()[:40]}'): symbol and number null")
+            break
+
+    # place and date
+    place = date = None
+    date_line = None
+    for i, ln in head:
+        m = _PLACE_DATE.search(ln)
+        if not m:
+            continue
+        place = re.sub(r"\s+", " ", m.group("place")).strip(" -–")
+        place = re.sub(r"^Số[ ]*:?[ ]*\S+[ ]+", "", place)
+        whole = "ngày" + m.group("rest")
+        dm = DATE_RE.search(whole)
+        date = iso_from_match(dm) if dm else None
+        if date is None:
+            if BLANK_DAY_RE.search(whole) or re.search(r"[.…_]", whole) or True:
+                warnings.append(f"own date has no day or month ('{whole.strip()[:40]}'): date null")
+        date_line = i
+        break
+
+    # kind line and subject
+    subject = None
+    subject_span = None
+    kind_line = None
+    kind_word = None
+    words_by_len = sorted(vocab.words, key=lambda w: len(w.word), reverse=True)
+    for i, ln in head:
+        stripped = ln.strip().strip("#").strip()
+        if not stripped or not _mostly_upper(stripped):
+            continue
+        f = fold(stripped)
+        for w in words_by_len:
+            fw = fold(w.word)
+            if f == fw or f.endswith(" " + fw) and (date_line == i or sym_line == i):
+                kind_line, kind_word = i, w
+                break
+            if f.startswith(fw + " ") and i != sym_line and _mostly_upper(stripped) and len(f) < 120:
+                kind_line, kind_word = i, w
+                rest = stripped[len(w.word) :].strip()
+                subject = restore_case(rest, vocab)
+                subject_span = (offsets[i] + ln.find(rest), offsets[i] + ln.find(rest) + len(rest))
+                break
+        if kind_line is not None:
+            break
+    vv = None
+    for i, ln in head:
+        m = _VV.match(ln)
+        if m:
+            vv = m
+            subject = re.sub(r"\s+", " ", m.group("s")).strip().rstrip(".")
+            subject_span = (offsets[i] + m.start("s"), offsets[i] + m.end("s"))
+            break
+    if kind_line is not None and subject is None:
+        for i, ln in nonempty:
+            if i <= kind_line:
+                continue
+            if _KINH_GUI.match(ln) or _BODY_START.match(ln) or (_PLACE_DATE.search(ln) and i == date_line):
+                break
+            text = re.sub(r"^[ ]*(?:V/v|Về việc|Về)[ ]*:?[ ]*", "", ln.strip())
+            subject = re.sub(r"\s+", " ", text).strip()
+            subject = restore_case(subject, vocab) if _mostly_upper(subject) else subject
+            subject_span = (offsets[i], offsets[i] + len(ln))
+            break
+
+    first_content = min([i for i in (sym_line, date_line, kind_line) if i is not None], default=None)
+    issuer, parent = _issuing_block(head, first_content, vocab)
+
+    headerless = sym_line is None and date_line is None and issuer is None
+    if headerless and nonempty:
+        i0, first = nonempty[0]
+        first_s = first.strip().strip("#").strip()
+        f = fold(first_s)
+        for w in words_by_len:
+            fw = fold(w.word)
+            if f.startswith(fw + " ") or f == fw:
+                kind_word = w
+                rest = first_s[len(w.word) :].strip()
+                rest = re.sub(r"^(?:về việc|về|v/v)[ ]+", "", rest, flags=re.IGNORECASE)
+                subject = restore_case(rest, vocab).rstrip(". ")
+                subject_span = (offsets[i0], offsets[i0] + len(first))
+                if len(nonempty) > 1:
+                    line2 = nonempty[1][1].strip()
+                    if _ORG_START.match(line2) and len(line2.split()) <= 15 and not line2.endswith((":", ";")):
+                        issuer = restore_case(line2, vocab).rstrip(". ")
+                break
+        else:
+            heading = next(
+                (ln for _, ln in nonempty[:5] if re.match(r"^[ ]*#[ ]", ln)), None
+            )
+            title_line = heading if heading is not None else first
+            subject = re.sub(r"^[ ]*#+[ ]*(?:[IVXLC]+\.|\d+\.)?[ ]*", "", title_line).strip()
+    if kind is None:
+        if kind_word is not None:
+            kind = kind_word.party if symbol and "/" in symbol and "-" in symbol.split("/")[0] else kind_word.state
+        elif vv is not None:
+            kind = "CV"
+    if kind is not None:
+        code = vocab.code(kind)
+        party = bool(symbol and re.match(r"^\d+-", symbol))
+        default = (code.party_name if party else code.state_name) if code else None
+        if kind_word is not None and kind in (kind_word.party, kind_word.state):
+            kind_name = kind_word.word
+        elif vv is not None and kind == "CV":
+            kind_name = "Công văn"
+        else:
+            kind_name = default
+    if issuer is None and symbol:
+        issuer = _issuer_from_symbol(symbol, src, vocab)
+
+    recipients = _recipients(nonempty)
+    signers = _signers(lines, vocab)
+    distribution = _distribution(lines)
+    province = _province(issuer, parent, place)
+    return Header(
+        symbol=symbol,
+        number=number,
+        kind=kind,
+        kind_name=kind_name,
+        issuer=issuer,
+        parent_issuer=parent,
+        place=place,
+        date=date,
+        subject=subject,
+        recipients=tuple(recipients),
+        signers=tuple(signers),
+        distribution=tuple(distribution),
+        symbol_span=symbol_span,
+        subject_span=subject_span,
+        province=province,
+        warnings=tuple(warnings),
+    )
+
+
+def _issuing_block(
+    head: list[tuple[int, str]], first_content: int | None, vocab: Vocabulary
+) -> tuple[str | None, str | None]:
+    mottos = {re.sub(r"[\s\-–—]+", " ", fold(m)).strip() for m in vocab.mottos}
+    units: list[str] = []
+    if first_content is None:
+        return None, None  # no Số/date/kind line: upper-case lines are headings, not an issuing block
+    for i, ln in head[:14]:
+        if first_content is not None and i >= first_content:
+            break
+        if ln.lstrip().startswith("#"):
+            continue
+        text = re.sub(r"^[\s/\\|]+|[\s/\\|]+$", "", ln)
+        text = re.sub(r"^\d{6,}", "", text).strip()
+        if not text or _SEPARATOR_LINE.match(text):
+            continue
+        key = re.sub(r"[\s\-–—]+", " ", fold(text)).strip()
+        if key in mottos or key.replace("hòa", "hoà") in mottos:
+            continue
+        if not _mostly_upper(text):
+            if units:
+                break
+            continue
+        if units and re.match(r"^(?:XÃ|PHƯỜNG|THỊ TRẤN|HUYỆN|QUẬN|THỊ XÃ|TỈNH|THÀNH PHỐ)\s(?!ỦY|UỶ)", text):
+            units[-1] = units[-1] + " " + text
+        else:
+            units.append(text)
+    if not units:
+        return None, None
+    issuer = restore_case(units[-1], vocab)
+    parent = restore_case(" ".join(units[:-1]), vocab) if len(units) > 1 else None
+    return issuer, parent
+
+
+def _issuer_from_symbol(symbol: str, src: Source, vocab: Vocabulary) -> str | None:
+    code = re.split(r"[/-]", symbol.split("/")[-1])[0]
+    known = vocab.issuer(code)
+    if not known:
+        return None
+    pattern = "[ ]+".join(re.escape(w) for w in fold(known.name).split())
+    for m in re.finditer(pattern + r"[ ]+(?P<lvl>tỉnh|huyện|thành phố|quận|thị xã|xã)(?!\w)", src.fold):
+        return known.name + " " + m.group("lvl")
+    return known.name
+
+
+def _province(issuer: str | None, parent: str | None, place: str | None) -> str | None:
+    for text in (parent, issuer):
+        if text:
+            m = re.search(r"(?:tỉnh|thành phố|Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ)[ ]+([A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:[ ][A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,3})", text)
+            if m:
+                return m.group(1)
+    return place
+
+
+def _recipients(nonempty: list[tuple[int, str]]) -> list[str]:
+    out: list[str] = []
+    for n, (_i, ln) in enumerate(nonempty[:HEAD_LINES + 10]):
+        m = _KINH_GUI.match(ln)
+        if not m:
+            continue
+        first = m.group("s").strip()
+        items = [first] if first else []
+        for _j, nxt in nonempty[n + 1 : n + 20]:
+            li = _LIST_ITEM.match(nxt)
+            if not li:
+                break
+            items.append(li.group("s"))
+        for it in items:
+            it = re.sub(r"^[-+•–][ ]*", "", it.strip()).strip().rstrip(";.,")
+            if it:
+                out.append(re.sub(r"\s+", " ", it))
+        break
+    return out
+
+
+def _distribution(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for n, ln in enumerate(lines):
+        if not _NOI_NHAN.match(ln):
+            continue
+        for nxt in lines[n + 1 : n + 40]:
+            if not nxt.strip():
+                continue
+            li = _LIST_ITEM.match(nxt)
+            if not li:
+                break
+            item = re.sub(r"\s+", " ", li.group("s")).strip().rstrip(";.,")
+            if item:
+                out.append(item)
+        break
+    return out
+
+
+@lru_cache(maxsize=4)
+def _capacity_re(vocab: Vocabulary) -> re.Pattern[str]:
+    alt = "|".join(re.escape(p).replace(r"\.", r"\.?") for p, _, _ in sorted(vocab.capacities, key=lambda c: -len(c[0])))
+    return re.compile(rf"(?:^|[ ;:])(?P<cap>{alt})\.?[ ]+(?P<rest>[^\n]*)$")
+
+
+def _position_of(text: str, vocab: Vocabulary) -> str | None:
+    f = fold(re.sub(r"\s+", " ", text)).strip(" ;.,")
+    for name, _ in sorted(vocab.positions, key=lambda p: -len(p[0])):
+        fn = fold(name)
+        if f == fn or f.endswith(" " + fn) or f.endswith(";" + fn):
+            return name
+    return None
+
+
+_NAME_RE = re.compile(r"^[ ]*(?P<n>(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*[ ]+){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]*)[ ]*$")
+_UPPER_NAME_RE = re.compile(r"^[ ]*(?P<n>(?:[A-ZĐÀ-Ỹ]+[ ]+){1,5}[A-ZĐÀ-Ỹ]+)[ ]*$")
+
+
+def _signers(lines: list[str], vocab: Vocabulary) -> list[Signer]:
+    """Signature blocks near the end: capacity (T/M, KT.…), the body or post it signs for, the
+    signer's position and name."""
+    tail_from = max(0, len(lines) - 60)
+    cap_re = _capacity_re(vocab)
+    canon = {p.rstrip(".").upper(): c for p, c, _ in vocab.capacities}
+    signers: list[Signer] = []
+    n = tail_from
+    while n < len(lines):
+        m = cap_re.search(lines[n])
+        position = None
+        capacity = for_ = None
+        start = n
+        if m:
+            capacity = canon.get(m.group("cap").rstrip(".").upper(), m.group("cap"))
+            rest = m.group("rest").strip()
+            for_pos = _position_of(rest, vocab)
+            for_ = restore_case(rest, vocab, force=True) if rest else None
+            if for_pos and fold(rest).strip() == fold(for_pos):
+                for_ = for_pos
+            for k in range(n + 1, min(len(lines), n + 4)):
+                position = _position_of(lines[k], vocab)
+                if position:
+                    start = k
+                    break
+        else:
+            stripped = lines[n].strip()
+            if _mostly_upper(stripped) and _position_of(stripped, vocab) and fold(stripped) == fold(
+                _position_of(stripped, vocab) or ""
+            ):
+                position = _position_of(stripped, vocab)
+                start = n
+            else:
+                n += 1
+                continue
+        name = None
+        for k in range(start + 1, min(len(lines), start + 9)):
+            cand = lines[k].strip()
+            if not cand or cand.startswith(("(", "-", "+")) or re.match(r"^[.…_]+$", cand):
+                continue
+            nm = _NAME_RE.match(cand)
+            if nm:
+                name = nm.group("n")
+                start = k
+                break
+            um = _UPPER_NAME_RE.match(cand)
+            if um and not _position_of(cand, vocab):
+                name = " ".join(w.capitalize() for w in um.group("n").split())
+                start = k
+                break
+        if name or capacity:
+            if position is None and not capacity:
+                n += 1
+                continue
+            signers.append(Signer(name=name, position=position, capacity=capacity, for_=for_))
+        n = max(start, n) + 1
+    return signers

@@ -1,0 +1,293 @@
+"""Relations: which cue governs each mention (EXTRACT.md rules 1–4) and the links between citations.
+
+1. nested: a cue inside the description of a cited document A whose first object (or a list that
+   starts there) is B gives the link A → B, and B itself `cites`;
+2. otherwise the nearest cue before the mention in its clause, shared by a list after it;
+3. otherwise the cue that opens the paragraph or the heading above it (a `Căn cứ` paragraph makes
+   every citation that is not nested `based_on`);
+4. otherwise `cites`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .citations import PINPOINT
+from .model import Decision, Mention
+from .text import Source, fold
+from .vocab import Cue, Vocabulary
+
+
+@dataclass(frozen=True)
+class CueHit:
+    start: int
+    end: int
+    cue: Cue
+
+
+_FILLER = re.compile(
+    rf"^[ ,]*(?:(?:{PINPOINT}|nghiêm túc|có hiệu quả|hiệu quả|tốt|đầy đủ|kịp thời|và|các|nội dung|những|"
+    r"toàn văn|một số (?:điều|nội dung|điểm|quy định)|quy định|các quy định|của|tại|theo|cả|đúng|"
+    r"thi hành|thực hiện)[ ,]*)*$",
+    re.IGNORECASE,
+)
+_SEPARATOR_END = re.compile(r"(?:,|;|(?<!\w)và|(?<!\w)hoặc|(?<!\w)cùng)[ ]*(?:(?:các|với)[ ]*)?$")
+_CLAUSE_END = re.compile(r"[;\n]|\.(?=[ ]|$)")
+_LINE_LEAD = re.compile(
+    r"[ ]*(?:#+[ ]*)?(?:(?:(?:\d+(?:\.\d+)*|[a-zđ]|[IVXLC]+)[.)/]|[-+•–])[ ]*)*"
+    r"(?:(?:v/v|về việc)[ ]*:?[ ]*)?(?:(?:để|nhằm|tiếp tục|đồng thời)[ ]+)?"
+)
+_LIST_LINE = re.compile(r"[ ]*(?:[-+•–][ ]|\d+(?:\.\d+)*[.)][ ]|[a-zđ][.)][ ])")
+
+
+@lru_cache(maxsize=4)
+def _cue_re(vocab: Vocabulary) -> tuple[re.Pattern[str], dict[str, Cue]]:
+    by_key: dict[str, Cue] = {}
+    parts = []
+    for cue in sorted(vocab.cues, key=lambda c: len(c.phrase), reverse=True):
+        tokens = [t for t in re.split(r"[\s,]+", fold(cue.phrase)) if t]
+        key = " ".join(tokens)
+        by_key[key] = cue
+        parts.append("(?:[ ]*,[ ]*|[ ]+)".join(re.escape(t) for t in tokens))
+    return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)"), by_key
+
+
+def find_cues(src: Source, vocab: Vocabulary, mentions: list[Mention]) -> list[CueHit]:
+    """Cue words in text order, leaving out those that are part of a mention (`Hướng dẫn số 1360`)."""
+    pattern, by_key = _cue_re(vocab)
+    blocked = sorted((m.start, m.title_end if m.named else m.end) for m in mentions)
+    starts = [b[0] for b in blocked]
+    hits = []
+    for m in pattern.finditer(src.fold):
+        key = " ".join(t for t in re.split(r"[\s,]+", m.group(0)) if t)
+        cue = by_key.get(key)
+        if cue is None:
+            continue
+        i = bisect.bisect_right(starts, m.end()) - 1
+        if i >= 0 and blocked[i][0] < m.end() and m.start() < blocked[i][1]:
+            continue
+        hits.append(CueHit(m.start(), m.end(), cue))
+    return hits
+
+
+@dataclass
+class _Layout:
+    """Clause and line boundaries of a text, for bisecting."""
+
+    clause_ends: list[int]
+    line_starts: list[int]
+
+    @classmethod
+    def of(cls, work: str) -> _Layout:
+        return cls(
+            clause_ends=[m.start() for m in _CLAUSE_END.finditer(work)],
+            line_starts=[0] + [m.end() for m in re.finditer(r"\n", work)],
+        )
+
+    def clause_start(self, pos: int) -> int:
+        i = bisect.bisect_left(self.clause_ends, pos) - 1
+        return self.clause_ends[i] + 1 if i >= 0 else 0
+
+    def line_of(self, pos: int) -> int:
+        return bisect.bisect_right(self.line_starts, pos) - 1
+
+
+def decide(src: Source, vocab: Vocabulary, mentions: list[Mention]) -> list[Decision]:
+    """One decision per mention (same order)."""
+    work, folded = src.work, src.fold
+    cues = find_cues(src, vocab, mentions)
+    cue_starts = [c.start for c in cues]
+    layout = _Layout.of(work)
+    para_cue = _paragraph_cues(src, cues, layout, mentions)
+    decisions: list[Decision] = []
+    governed_by: list[int | None] = []  # index of the cue each mention is an object of
+
+    for k, m in enumerate(mentions):
+        line = layout.line_of(m.start)
+        clause = max(layout.clause_start(m.item_start), layout.line_starts[line])
+        para = para_cue.get(line)
+        in_basis = para is not None and para.relation == "based_on"
+        lo = bisect.bisect_left(cue_starts, clause)
+        hi = bisect.bisect_left(cue_starts, m.item_start)
+        clause_cues = [
+            (i, cues[i]) for i in range(lo, hi)
+            if cues[i].end <= m.item_start and not (in_basis and cues[i].cue.role in ("cites", "locator"))
+        ]
+        before = [j for j in range(k) if mentions[j].start >= clause and mentions[j].end <= m.item_start]
+        decision: Decision | None = None
+        gov: int | None = None
+        if clause_cues:
+            ci, hit = clause_cues[-1]
+            is_object = bool(_FILLER.match(folded, hit.end, m.item_start)) or bool(
+                _FILLER.fullmatch(folded[hit.end : m.item_start])
+            )
+            sibling = None
+            if not is_object:
+                sibling = _sibling(mentions, k, before, folded, governed_by, ci)
+                is_object = sibling is not None
+            if is_object:
+                gov = ci
+                if hit.cue.role == "locator":
+                    acting = _acting_behind(cues, clause_cues, mentions, ci)
+                    hit = acting if acting else hit
+                if sibling is not None and decisions[sibling].link_from is not None:
+                    d = decisions[sibling]
+                    decision = Decision("cites", d.link_from, d.link_relation, d.passive, "1-list")
+                elif sibling is not None:
+                    decision = Decision(decisions[sibling].relation, rule="2-list")
+                else:
+                    holders = [j for j in before if mentions[j].end <= hit.start]
+                    if holders and hit.cue.role != "acting":
+                        decision = Decision("cites", rule="1-cites")
+                    elif holders:
+                        decision = Decision(
+                            "cites", holders[-1], hit.cue.relation, hit.cue.passive, "1-nested"
+                        )
+                    elif hit.cue.role in ("blocker", "locator"):
+                        decision = Decision("cites", rule="2-" + hit.cue.role)
+                    else:
+                        decision = Decision(hit.cue.relation, rule="2")
+        if decision is None:
+            sib = _sibling(mentions, k, before, folded, governed_by, None)
+            if sib is not None:
+                d = decisions[sib]
+                decision = Decision(d.relation, d.link_from, d.link_relation, d.passive, "2-list")
+                gov = governed_by[sib]
+            elif not clause_cues or clause == layout.line_starts[line]:
+                prev = _list_across_semicolon(mentions, k, clause, work, layout)
+                if prev is not None:
+                    d = decisions[prev]
+                    decision = Decision(d.relation, d.link_from, d.link_relation, d.passive, "2-list;")
+                    gov = governed_by[prev]
+        if decision is None:
+            if para is not None and para.role == "acting":
+                decision = Decision(para.relation, rule="3")
+            else:
+                decision = Decision("cites", rule="4")
+        decisions.append(decision)
+        governed_by.append(gov)
+    return decisions
+
+
+def _sibling(
+    mentions: list[Mention], k: int, before: list[int], folded: str, governed_by: list[int | None],
+    cue_index: int | None,
+) -> int | None:
+    """The earlier mention of the same clause whose list `mentions[k]` continues, if any."""
+    m = mentions[k]
+    for j in reversed(before):
+        p = mentions[j]
+        if cue_index is not None and governed_by[j] != cue_index:
+            continue
+        gap_start = p.tail_end if p.tail_end <= m.item_start else p.end
+        gap = folded[gap_start : m.item_start]
+        if _SEPARATOR_END.search(gap) and not _CLAUSE_END.search(gap):
+            if p.named and len(gap) > 3:
+                return None
+            if m.item_start < m.start and governed_by[j] is not None and j > 0:
+                # "… kèm theo Quyết định A và Điều 1 Quyết định B": a pinpointed item after a
+                # locator's single object belongs to the enclosing list, not to the locator.
+                head = before[0]
+                if head != j:
+                    return head
+            return j
+        return None
+    return None
+
+
+def _list_across_semicolon(
+    mentions: list[Mention], k: int, clause: int, work: str, layout: _Layout
+) -> int | None:
+    """`…; Kế hoạch số 179/KH-TLĐ`: an item that opens its clause after `;` continues the list."""
+    m = mentions[k]
+    lead = work[clause : m.item_start]
+    if lead.strip(" ,") not in ("", "và", "và các", "hoặc"):
+        return None
+    if clause == 0 or work[clause - 1] != ";":
+        return None
+    prev_clause = layout.clause_start(clause - 1)
+    if layout.line_of(prev_clause) != layout.line_of(m.start):
+        return None
+    for j in range(k - 1, -1, -1):
+        if mentions[j].start < prev_clause:
+            break
+    firsts = [j for j in range(k) if prev_clause <= mentions[j].start < clause]
+    if not firsts:
+        return None
+    head = firsts[0]
+    if work[prev_clause : mentions[head].item_start].strip(" ,") not in ("", "và", "và các", "hoặc"):
+        # the previous clause opens with words: its first object is the list head
+        return head
+    return head
+
+
+def _acting_behind(
+    cues: list[CueHit], clause_cues: list[tuple[int, CueHit]], mentions: list[Mention], ci: int
+) -> CueHit | None:
+    """The acting cue whose object a locator only pinpoints (`Bãi bỏ khoản 3 … kèm theo QĐ …`)."""
+    loc = cues[ci]
+    for i, hit in reversed(clause_cues):
+        if i >= ci:
+            continue
+        if hit.cue.role == "blocker":
+            return None
+        if any(hit.end <= mm.start < loc.start for mm in mentions):
+            return None
+        if hit.cue.role == "acting":
+            return hit
+    return None
+
+
+def _paragraph_cues(
+    src: Source, cues: list[CueHit], layout: _Layout, mentions: list[Mention]
+) -> dict[int, Cue]:
+    """The cue that opens each line, or the heading it stands under (by line index)."""
+    by_start = {c.start: c.cue for c in cues}
+    lines = src.work.split("\n")
+    result: dict[int, Cue] = {}
+    heading: Cue | None = None
+    heading_level = 0
+    list_heading: Cue | None = None
+    for n, line in enumerate(lines):
+        base = layout.line_starts[n]
+        stripped = line.strip()
+        if not stripped:
+            continue
+        lead = _LINE_LEAD.match(src.fold, base)
+        pos = lead.end() if lead else base
+        own = by_start.get(pos)
+        is_md_heading = stripped.startswith("#")
+        if is_md_heading:
+            level = len(stripped) - len(stripped.lstrip("#"))
+            if heading is None or level <= heading_level:
+                heading, heading_level = None, level
+            if own is not None and len(stripped) < 80:
+                heading, heading_level = own, level
+            list_heading = None
+        elif own is not None and len(stripped) < 40 and stripped.endswith(":"):
+            list_heading = own  # "Căn cứ:" over a list of lines
+            result[n] = own
+            continue
+        elif list_heading is not None and not _LIST_LINE.match(line):
+            list_heading = None
+        if own is not None:
+            result[n] = own
+        elif list_heading is not None:
+            result[n] = list_heading
+        elif heading is not None and not is_md_heading:
+            result[n] = heading
+    return result
+
+
+def links_of(mentions: list[Mention], decisions: list[Decision]) -> list[tuple[int, int, str]]:
+    """(from mention, to mention, relation) for every nested acting cue."""
+    out = []
+    for k, d in enumerate(decisions):
+        if d.link_from is None or d.link_relation is None or d.link_relation == "cites":
+            continue
+        a, b = (k, d.link_from) if d.passive else (d.link_from, k)
+        out.append((a, b, d.link_relation))
+    return out

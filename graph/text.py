@@ -1,0 +1,197 @@
+"""Reading and normalising source text.
+
+Three views of one document, all of the same length so that an offset means the same character
+in each: `nfc` (the source after Unicode NFC, what mention offsets point into), `work` (look-alike
+letters mapped, markdown emphasis blanked, hard line breaks inside a sentence repaired) and `fold`
+(`work` lower-cased with old/new tone-mark placement made equal, for matching words).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+
+MAX_BYTES = 20 * 1024 * 1024
+
+# Look-alikes of Đ/đ met in real files (Icelandic eth, African D), and typographic spaces.
+LOOKALIKES = str.maketrans(
+    {
+        "\u00d0": "\u0110",
+        "\u00f0": "\u0111",
+        "\u0189": "\u0110",
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u200b": " ",
+        "\ufeff": " ",
+        "\t": " ",
+        "\r": " ",
+        "*": " ",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2212": "-",
+    }
+)
+
+_TONED_FIRST = "òóỏõọùúủũụÒÓỎÕỌÙÚỦŨỤ"
+# Only oa, oe and uy take the tone on either vowel (hòa/hoà, thủy/thuỷ); "của", "mùa" do not.
+_OLD_STYLE = re.compile(r"([òóỏõọÒÓỎÕỌ])([aeAE])(?![\w])|([ùúủũụÙÚỦŨỤ])([yY])(?![\w])")
+_TONE_OF = {}
+for _ch in _TONED_FIRST:
+    _d = unicodedata.normalize("NFD", _ch)
+    _TONE_OF[_ch] = (_d[0], _d[1])
+
+
+def _move_tone(m: re.Match[str]) -> str:
+    first, second = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    base, tone = _TONE_OF[first]
+    return base + unicodedata.normalize("NFC", second + tone)
+
+
+def fold(s: str) -> str:
+    """Lower-case and put the tone mark of `oa`, `oe`, `uy` on the second vowel (hòa → hoà).
+
+    Keeps the length of `s`, so offsets into the folded text are offsets into `s`.
+    """
+    s = _OLD_STYLE.sub(_move_tone, s)
+    low = s.lower()
+    if len(low) != len(s):  # a few code points lower-case to two
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
+    return low
+
+
+def strip_marks(s: str) -> str:
+    """Letters without diacritics, đ → d, lower case: for accent-insensitive comparison."""
+    s = unicodedata.normalize("NFD", s.translate(LOOKALIKES).replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in s if not unicodedata.combining(c)).lower()
+
+
+def decode(data: bytes, source: str) -> str:
+    """Bytes to text: UTF-8 (with or without BOM) or UTF-16 (BOM or evident); else InputError."""
+    if not data.strip():
+        raise InputError(source, "empty file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise InputError(source, f"broken UTF-16 at byte {e.start}") from None
+    else:
+        head = data[:4096]
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if len(head) >= 4 and max(even, odd) > len(head) // 4 and min(even, odd) == 0:
+            try:
+                return data.decode("utf-16-le" if odd > even else "utf-16-be")
+            except UnicodeDecodeError:
+                pass
+    if b"\x00" in data[:65536]:
+        raise InputError(source, "binary file (NUL bytes), not a text document")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(
+            source,
+            f"not UTF-8 or UTF-16 (invalid byte 0x{data[e.start]:02x} at offset {e.start}; "
+            "a legacy encoding such as Windows-1258 or TCVN3? save it as UTF-8)",
+        ) from None
+    controls = sum(1 for c in text[:65536] if ord(c) < 32 and c not in "\n\r\t\f\v")
+    if controls > max(8, len(text[:65536]) // 100):
+        raise InputError(source, "binary file (control characters), not a text document")
+    return text
+
+
+def read_bytes(path: Path) -> bytes:
+    """Read a source file, turning every OS failure into an InputError that names it."""
+    name = str(path)
+    if not path.exists():
+        raise InputError(name, "no such file")
+    if path.is_dir():
+        raise InputError(name, "is a directory, not a file")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(name, f"too large ({size} bytes; the limit is {MAX_BYTES})")
+        return path.read_bytes()
+    except PermissionError:
+        raise InputError(name, "permission denied") from None
+    except OSError as e:
+        raise InputError(name, f"cannot read: {e.strerror or e}") from None
+
+
+# A line that ends in one of these words continues on the next line.
+_CONTINUES = re.compile(
+    r"(?:\b(?:của|số|số:|về|và|ngày|tại|theo|thực hiện|với|cho|các|những|năm|tháng|hoặc|kèm|"
+    r"ban hành|trong|đã|được|là|bởi|triển khai|quán triệt|căn cứ|hướng dẫn|thay thế|"
+    r"sửa đổi|bổ sung|bãi bỏ|khóa|khoá|nhiệm kỳ|đối với|giữa|cụ thể hóa|cụ thể hoá)|[,\-–(])\s*$",
+    re.IGNORECASE,
+)
+_ENDS_SENTENCE = re.compile(r"[.;:!?…)\]]\s*$")
+_LIST_START = re.compile(r"^\s*(?:[-+•*–]\s|\d+(?:\.\d+)*[.)]\s|[a-zđ][.)]\s|[IVXLC]+\.\s|#)")
+
+
+def repair_breaks(text: str) -> str:
+    """Blank the hard line breaks that cut a sentence (PDF/Word copies), keeping every offset.
+
+    `Nghị quyết số\\n02-NQ/TW` and `ngày 15/3/2022 của\\n\\nBan Thường vụ` become one line: a break is
+    joined when the line before does not end a sentence and either the next line starts in lower
+    case or the line before ends in a word that needs its object (của, số, về, thực hiện…).
+    """
+    lines = text.split("\n")
+    out = list(text)
+    pos = 0
+    starts = []
+    for ln in lines:
+        starts.append(pos)
+        pos += len(ln) + 1
+    i = 0
+    n = len(lines)
+    while i < n - 1:
+        cur = lines[i].rstrip()
+        j = i + 1
+        while j < n and not lines[j].strip():
+            j += 1
+        if j >= n or not cur.strip() or j - i > 3:
+            i = j
+            continue
+        nxt = lines[j].lstrip()
+        if _ENDS_SENTENCE.search(cur) or _LIST_START.match(nxt):
+            i = j
+            continue
+        first = nxt[:1]
+        join = (first.islower() and not cur.isupper()) or bool(_CONTINUES.search(cur))
+        if join and cur.isupper() and nxt[:1].isupper() and not nxt[:1].isdigit():
+            join = False  # upper-case header blocks keep their lines
+        if join:
+            for k in range(starts[i] + len(lines[i]), starts[j]):
+                if out[k] == "\n":
+                    out[k] = " "
+        i = j
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One document's text in its three aligned views."""
+
+    name: str
+    nfc: str
+    work: str
+    fold: str
+
+
+def prepare(raw: str, name: str = "<text>") -> Source:
+    """Normalise decoded text into the three aligned views."""
+    nfc = unicodedata.normalize("NFC", raw.replace("\r\n", "\n"))
+    # NFC may recompose the CR-LF-free text; recompute so `nfc` is what offsets point into.
+    work = repair_breaks(nfc.translate(LOOKALIKES))
+    return Source(name=name, nfc=nfc, work=work, fold=fold(work))
+
+
+def read_source(path: Path) -> Source:
+    """Read, decode and normalise one file."""
+    return prepare(decode(read_bytes(path), str(path)), str(path))

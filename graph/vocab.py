@@ -1,0 +1,200 @@
+"""Vocabulary as data: kinds, issuer codes, organisations, relation cues and header words.
+
+Loaded once from `data/vocab/*.toml` (or another folder passed in) into plain frozen values; the
+grammar modules build their patterns from these, never from literals of their own.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import VocabularyError
+from .text import fold
+
+VOCAB_DIR = Path(__file__).resolve().parent.parent / "data" / "vocab"
+RELATIONS = ("based_on", "implements", "guides", "amends", "replaces", "repeals", "corrects", "cites")
+ROLES = ("acting", "cites", "locator", "blocker")
+
+
+@dataclass(frozen=True)
+class KindCode:
+    code: str
+    name: str
+    party_name: str
+    state_name: str
+    example: str
+
+
+@dataclass(frozen=True)
+class KindWord:
+    word: str
+    party: str
+    state: str
+    example: str
+
+
+@dataclass(frozen=True)
+class IssuerCode:
+    code: str
+    name: str
+    party: bool
+    scope: str
+    example: str
+
+
+@dataclass(frozen=True)
+class Organisation:
+    names: tuple[str, ...]
+    code: str
+    party: bool
+    level: str
+    example: str
+
+
+@dataclass(frozen=True)
+class Cue:
+    phrase: str
+    relation: str
+    role: str
+    passive: bool
+    example: str
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    codes: tuple[KindCode, ...]
+    words: tuple[KindWord, ...]
+    issuers: tuple[IssuerCode, ...]
+    organisations: tuple[Organisation, ...]
+    cues: tuple[Cue, ...]
+    capacities: tuple[tuple[str, str, str], ...]  # (pattern, canonical, example)
+    positions: tuple[tuple[str, str], ...]  # (name, example)
+    mottos: tuple[str, ...]
+    casings: tuple[tuple[str, str], ...]  # (text, example)
+
+    def code(self, code: str) -> KindCode | None:
+        return _code_index(self).get(fold(code))
+
+    def issuer(self, code: str) -> IssuerCode | None:
+        return _issuer_index(self).get(fold(code))
+
+    def word(self, text: str) -> KindWord | None:
+        return _word_index(self).get(fold(re.sub(r"\s+", " ", text.strip())))
+
+
+@lru_cache(maxsize=8)
+def _code_index(v: Vocabulary) -> dict[str, KindCode]:
+    return {fold(c.code): c for c in v.codes}
+
+
+@lru_cache(maxsize=8)
+def _issuer_index(v: Vocabulary) -> dict[str, IssuerCode]:
+    index = {fold(i.code): i for i in v.issuers}
+    return index
+
+
+@lru_cache(maxsize=8)
+def _word_index(v: Vocabulary) -> dict[str, KindWord]:
+    return {fold(w.word): w for w in v.words}
+
+
+def _load(path: Path) -> dict[str, list[dict[str, object]]]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)  # type: ignore[return-value]
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise VocabularyError(f"{path}: {e}") from None
+
+
+def _need(entry: dict[str, object], key: str, where: str) -> str:
+    value = entry.get(key)
+    if not isinstance(value, str) or not value:
+        raise VocabularyError(f"{where}: entry {entry!r} lacks a text `{key}`")
+    return value
+
+
+@lru_cache(maxsize=4)
+def load(folder: Path = VOCAB_DIR) -> Vocabulary:
+    """Read every vocabulary file of `folder`; raise VocabularyError on a malformed entry."""
+    kinds = _load(folder / "kinds.toml")
+    codes = tuple(
+        KindCode(
+            code=_need(e, "code", "kinds.toml"),
+            name=_need(e, "name", "kinds.toml"),
+            party_name=str(e.get("party_name") or e["name"]),
+            state_name=str(e.get("state_name") or e["name"]),
+            example=_need(e, "example", "kinds.toml"),
+        )
+        for e in kinds.get("code", [])
+    )
+    words = tuple(
+        KindWord(
+            word=_need(e, "word", "kinds.toml"),
+            party=_need(e, "party", "kinds.toml"),
+            state=_need(e, "state", "kinds.toml"),
+            example=_need(e, "example", "kinds.toml"),
+        )
+        for e in kinds.get("word", [])
+    )
+    issuers = tuple(
+        IssuerCode(
+            code=_need(e, "code", "issuers.toml"),
+            name=_need(e, "name", "issuers.toml"),
+            party=bool(e.get("party")),
+            scope=_need(e, "scope", "issuers.toml"),
+            example=_need(e, "example", "issuers.toml"),
+        )
+        for e in _load(folder / "issuers.toml").get("issuer", [])
+    )
+    orgs = []
+    for e in _load(folder / "organisations.toml").get("organisation", []):
+        names = e.get("names")
+        if not isinstance(names, list) or not names:
+            raise VocabularyError(f"organisations.toml: entry {e!r} lacks `names`")
+        orgs.append(
+            Organisation(
+                names=tuple(str(n) for n in names),
+                code=_need(e, "code", "organisations.toml"),
+                party=bool(e.get("party")),
+                level=_need(e, "level", "organisations.toml"),
+                example=_need(e, "example", "organisations.toml"),
+            )
+        )
+    cues = []
+    for e in _load(folder / "relations.toml").get("cue", []):
+        cue = Cue(
+            phrase=_need(e, "phrase", "relations.toml"),
+            relation=_need(e, "relation", "relations.toml"),
+            role=_need(e, "role", "relations.toml"),
+            passive=bool(e.get("passive")),
+            example=_need(e, "example", "relations.toml"),
+        )
+        if cue.relation not in RELATIONS or cue.role not in ROLES:
+            raise VocabularyError(f"relations.toml: {cue.phrase!r} has relation/role outside the contract")
+        cues.append(cue)
+    header = _load(folder / "header.toml")
+    return Vocabulary(
+        codes=codes,
+        words=words,
+        issuers=issuers,
+        organisations=tuple(orgs),
+        cues=tuple(cues),
+        capacities=tuple(
+            (_need(e, "pattern", "header.toml"), _need(e, "canonical", "header.toml"),
+             _need(e, "example", "header.toml"))
+            for e in header.get("capacity", [])
+        ),
+        positions=tuple(
+            (_need(e, "name", "header.toml"), _need(e, "example", "header.toml"))
+            for e in header.get("position", [])
+        ),
+        mottos=tuple(_need(e, "text", "header.toml") for e in header.get("motto", [])),
+        casings=tuple(
+            (_need(e, "text", "header.toml"), _need(e, "example", "header.toml"))
+            for e in header.get("casing", [])
+        ),
+    )
