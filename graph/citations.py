@@ -27,7 +27,7 @@ _PINPOINT_BEFORE = re.compile(rf"{PINPOINT}$", re.IGNORECASE)
 _FORM_BEFORE = re.compile(r"(?:mẫu|biểu|phụ lục)(?:[ ]+số)?[ ]*:?[ ]*$", re.IGNORECASE)
 _OWN_NUMBER_BEFORE = re.compile(r"(?:^|\n)[ ]*(?:#+[ ]*)?số[ ]*:?[ ]*$", re.IGNORECASE)
 _SO = r"(?:[ ]*(?:số|so)[ ]*:?|[ ]*:)?[ ]*"
-_NAMED_KINDS = ("Bộ luật", "Luật", "Hiến pháp", "Pháp lệnh", "Điều lệ")
+_NAMED_KINDS = ("Bộ luật", "Bộ Luật", "Luật", "Hiến pháp", "Pháp lệnh", "Điều lệ")
 _PARTY_RESOLUTION = re.compile(
     r"Nghị quyết[ ]+(?:(?:Hội nghị|Đại hội)[ ]+)?(?:lần[ ]+thứ[ ]+\w+[ ]+)?(?:Ban Chấp hành[ ]+)?"
     r"(?:Trung ương(?:[ ]+Đảng)?[ ]+(?:lần[ ]+thứ[ ]+)?\w+|Đại hội[ ]+(?:(?:đại biểu|Đảng|toàn quốc|lần thứ)[ ]+)*"
@@ -35,7 +35,7 @@ _PARTY_RESOLUTION = re.compile(
     r"(?:[ ]*,?[ ]*(?:khoá|khóa)[ ]+[IVXL]+)?"
 )
 _NAME_STOP = re.compile(
-    r"[;:()\"“”\[\]\n]|\.(?=\s|$)|,(?![ ]*bổ sung)|[ ]số(?=[ ]*:?[ ]*\d)|[ ](?:ngày|được|đã|đang|sẽ|theo|tại|thì|để|nhằm|là|về|"
+    r"[;:()\"“”\[\]\n]|\.(?=\s|$)|,(?![ ]*(?:bổ sung|chống))|[ ]số(?=[ ]*:?[ ]*\d)|[ ](?:ngày|được|đã|đang|sẽ|theo|tại|thì|để|nhằm|là|về|"
     r"quy định|hướng dẫn|yêu cầu|nhấn mạnh|xác định|có|gồm|không|cũng|vẫn|trong|từ|đến|với|nêu|hiện hành|"
     r"và các|và những|và văn bản|hoặc các|cho|khi|này|đó)(?=\W|$)|[ ]năm[ ]+\d{4}|"
     r"[ ](?:và|hoặc)[ ]+(?=(?:Luật|Bộ luật|Nghị định|Nghị quyết|Pháp lệnh|Quyết định|Thông tư|Chỉ thị|"
@@ -46,7 +46,7 @@ _NAME_NOT = re.compile(r"^(?:này|đó|định|trên|nêu|hiện|mới|cũ|pháp
 # The issuer after "của": words in upper case, the lower-case syllables of organisation names, and
 # a lower-case word right after an upper-case one (Bộ Xây dựng); these words end it.
 _ISSUER_STOP = frozenset(
-    "về việc thực triển hướng quy ban thí tại theo đã ngày năm số nhằm để cho với trong là được phê hoặc "
+    "về việc thực triển hướng quy thí tại theo đã ngày năm số nhằm để cho với trong là được phê hoặc "
     "trên đối khi gồm kèm nay sửa bổ bãi thay cụ quán tiếp có đề này như và thì ký phải sẽ đang từ đến "
     "tổ hiện thông lãnh chỉ".split()
 )
@@ -64,7 +64,7 @@ _SIBLING_END = re.compile(r"(?:,|;|(?<!\w)và|(?<!\w)hoặc)[ ]*$")
 _TITLE_STOP = re.compile(r"[;\n]|\.(?=\s|$)")
 _PAREN_ERA = re.compile(r"[ ]*\((?:khoá|khóa|nhiệm kỳ)[^)\n]{0,30}\)", re.IGNORECASE)
 _NUMBER_ONLY = re.compile(
-    r"(?P<num>\d{1,5})(?![\d/\-–.,]\d|[ ]?[/\-–][ ]?[A-Za-zĐđ\d])"
+    r"(?P<num>\d{1,5})(?!\d)(?![/\-–.,]\d|[ ]?[/\-–][ ]?[A-Za-zĐđ\d])"
     r"(?![ ]*(?:tháng|năm|ngày|quý|lần|người|%|đồng|giờ|phút|tuổi|ha|km|m2|triệu|tỷ|nghìn|điều|khoản)(?=\W|$))",
     re.IGNORECASE,
 )
@@ -78,12 +78,16 @@ def _kind_word_re(vocab: Vocabulary) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=4)
-def _kind_before_re(vocab: Vocabulary) -> re.Pattern[str]:
+def _kind_before_re(vocab: Vocabulary) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Kind word right before a symbol (`Nghị quyết số`), and a law's name before `số` (`Luật Công
+    đoàn số 50/2024/QH15`)."""
     words = sorted((fold(w.word) for w in vocab.words), key=len, reverse=True)
     alt = "|".join(re.escape(w).replace(r"\ ", "[ ]+") for w in words)
     law = "|".join(re.escape(fold(w)).replace(r"\ ", "[ ]+") for w in _NAMED_KINDS)
-    return re.compile(
-        rf"(?:(?<!\w)(?P<kw>{alt}){_SO}|(?<!\w)(?P<lkw>{law})[ ]+(?P<name>[^;.\n()]{{1,90}}?)[ ]+số[ ]*:?[ ]*)$"
+    name_word = r"(?!(?:số|theo|tại|được|đã|của|kèm|ban|ngày|năm)(?!\w))[^\s;.,()\d/]+"
+    return (
+        re.compile(rf"(?<!\w)(?P<kw>{alt}){_SO}$"),
+        re.compile(rf"(?<!\w)(?P<lkw>{law})[ ]+(?P<name>{name_word}(?:[ ]+{name_word}){{0,14}})[ ]+số[ ]*:?[ ]*$"),
     )
 
 
@@ -103,30 +107,35 @@ def _issuer_after(work: str, pos: int) -> tuple[str | None, int]:
     end = i
     prev_upper = False
     for wm in _ISSUER_WORD.finditer(work, i):
-        if wm.start() != end:
+        if wm.start() != end or len(words) >= 18:
             break
-        joiner, word = wm.group(2), wm.group(3)
-        if wm.group(1).count("\n") or len(words) >= 18:
+        sep, word = wm.group("sep") or "", wm.group("word")
+        joiner = sep.strip()
+        if "\n" in sep or (not words and sep):
             break
         is_upper = word[:1].isupper()
         low = word.lower()
-        if joiner and (not is_upper or not words):
+        if joiner in (",", "và") and (not is_upper or _kind_word_start(work, wm.start("word"))):
             break
-        if joiner and joiner.strip() in (",", "và") and _kind_word_start(work, wm.start(3)):
+        if joiner in ("-", "–") and not is_upper:
             break
-        if is_upper and words and _kind_word_start(work, wm.start(3)):
+        if is_upper and words and _kind_word_start(work, wm.start("word")):
             break
+        if low == "ban" and re.match(r"[ ]+hành(?!\w)", work[wm.end() : wm.end() + 6]):
+            break  # "… ban hành …"
+        if low == "thành" and not re.match(r"[ ]+(?:phố|ủy|uỷ|viên)(?!\w)", work[wm.end() : wm.end() + 6]):
+            break  # "Thủ tướng Chính phủ thành lập …"
         if not (is_upper or (prev_upper and low not in _ISSUER_STOP) or low in _ISSUER_LOWER):
             break
         if not words and not is_upper:
             break
-        words.append((joiner.strip() + " " if joiner and joiner.strip() == "và" else (joiner or "")) + word)
+        glue = {",": ", ", "và": " và ", "-": " - ", "–": " - "}.get(joiner, " " if sep else "")
+        words.append(glue + word)
         prev_upper = is_upper
         end = wm.end()
     if not words:
         return None, pos
-    text = " ".join(words).replace(" ,", ",").replace(" - ", "-")
-    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", "".join(words)).strip()
     era = _PAREN_ERA.match(work, end)
     if era:
         end = era.end()
@@ -138,7 +147,7 @@ _KIND_START = re.compile(
     r"Kế hoạch|Chương trình|Đề án|Báo cáo|Tờ trình|Công văn|Nghị định|Luật|Bộ luật|Pháp lệnh|Điều lệ)(?=\W)"
 )
 _OF = re.compile(r"[ ]*,?[ ]*(?:của|do)[ ]+")
-_ISSUER_WORD = re.compile(r"([ ]*)(,[ ]*|[ ]+và[ ]+|[ ]*-[ ]*)?([^\s,;.()\"“”:]+)")
+_ISSUER_WORD = re.compile(r"(?P<sep>[ ]*,[ ]*|[ ]+và[ ]+|[ ]*[-–][ ]*|[ ]+)?(?P<word>[^\s,;.()\"“”:\-–]+)")
 
 
 def _kind_word_start(work: str, pos: int) -> bool:
@@ -209,7 +218,7 @@ def _named_title(work: str, start: int) -> tuple[str, int]:
     words = work[start:end].split()
     if len(words) > 22:
         words = words[:22]
-    title = " ".join(words).rstrip(" ,-–")
+    title = " ".join(words).rstrip(" ,-–.;:")
     return title, start + len(work[start:end].rstrip(" ,-–"))
 
 
@@ -224,17 +233,16 @@ def find_mentions(src: Source, vocab: Vocabulary) -> list[Mention]:
     symbol_hits = []
     for s, e, sym in find_symbols(work, vocab):
         window = folded[max(0, s - 140) : s]
-        kb = kind_before.search(window)
+        kb = kind_before[0].search(window) or kind_before[1].search(window)
         kw_start = s
         kind_word = None
         law_name = None
         if kb:
             kw_start = s - len(window) + kb.start()
-            if kb.group("kw"):
+            if "kw" in kb.groupdict() and kb.group("kw"):
                 kind_word = work[kw_start : kw_start + len(kb.group("kw"))]
             else:
                 kind_word = work[kw_start : kw_start + len(kb.group("lkw"))]
-                law_name = re.sub(r"\s+", " ", kind_word + " " + kb.group("name"))
                 law_name = work[kw_start : kw_start + len(kind_word) + 1 + len(kb.group("name"))]
                 law_name = re.sub(r"\s+", " ", law_name).strip()
         before = folded[max(0, kw_start - 40) : kw_start]
@@ -327,10 +335,12 @@ def find_mentions(src: Source, vocab: Vocabulary) -> list[Mention]:
             continue  # "các Luật liên quan": generic, no citation
         if m.group("lk"):
             rest = work[m.end() : m.end() + 12]
-            if _NAME_NOT.match(rest) or not (rest[:1].isupper() or rest.startswith(("sửa đổi", "năm", "ban hành"))):
-                if not (m.group("lk") == "Luật" and rest[:1].islower() and not _NAME_NOT.match(rest)):
+            lk = m.group("lk")
+            starts = ("sửa đổi", "năm", "ban hành") if lk == "Luật" else ("năm",)
+            if _NAME_NOT.match(rest) or not (rest[:1].isupper() or rest.startswith(starts)):
+                if not (lk in ("Luật", "Hiến pháp") and rest[:1].islower() and not _NAME_NOT.match(rest)):
                     continue
-            kind_word = m.group("lk")
+            kind_word = "Bộ luật" if lk == "Bộ Luật" else lk
             if kind_word == "Hiến pháp":
                 title, end = _named_title(work, s)
                 ym = re.compile(r"[ ]+năm[ ]+((?:19|20)\d\d)").match(work, end)
@@ -433,6 +443,10 @@ def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
 
 
 def _kind_of(sym: Symbol, kind_word: str | None, vocab: Vocabulary) -> str | None:
+    if sym.kind == "TT" and kind_word:
+        w = vocab.word(kind_word)
+        if w and w.state in ("TTr", "TT"):
+            return w.state  # TT stands for Tờ trình in old symbols; the word decides
     if sym.kind:
         return sym.kind
     if kind_word:

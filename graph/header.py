@@ -10,7 +10,7 @@ from .dates import BLANK_DAY_RE, DATE_RE, iso_from_match
 from .model import Header, Signer
 from .symbols import find_symbols
 from .text import Source, fold
-from .vocab import Vocabulary
+from .vocab import KindWord, Vocabulary, fold_key
 
 HEAD_LINES = 45
 _PLACE_WORDS = ("tỉnh", "thành phố", "huyện", "quận", "xã", "phường", "thị xã", "thị trấn", "công ty tnhh",
@@ -20,7 +20,7 @@ _VOWELS = set("aeiouyàáảãạăằắẳẵặâầấẩẫậèéẻẽẹ
 _SYMBOL_LINE = re.compile(r"^[ ]*(?:#+[ ]*)?Số[ ]*:?[ ]*(?P<rest>.*)$")
 _BLANK_NUMBER = re.compile(r"^[ .…_]*(?P<sep>[-/])[ ]*(?P<codes>[A-Za-zĐđ][A-Za-zĐđ0-9]*(?:[-/][A-Za-zĐđ0-9]+)*)")
 _PLACE_DATE = re.compile(
-    r"(?:^|[ ])(?P<place>[A-ZĐÀ-Ỹ][^\n,;:|]{0,40}?)[ ]*,[ ]*ngày(?P<rest>[^\n]{0,40}?năm[ ]*(?:19|20)\d\d)"
+    r"(?:^|[ ])(?P<place>[A-ZĐÀ-Ỹ][^\n,;:|\d]{0,40}?)[ ]*,[ ]*ngày(?P<rest>[^\n]{0,40}?năm[ ]*(?:19|20)\d\d)"
 )
 _VV = re.compile(r"^[ ]*(?:V/v|V/V|Về việc)[ ]*:?[ ]*(?P<s>.+)$")
 _KINH_GUI = re.compile(r"^[ ]*Kính[ ]+gửi[ ]*:?[ ]*(?P<s>.*)$", re.IGNORECASE)
@@ -39,8 +39,11 @@ _ORG_START = re.compile(
 
 
 def _mostly_upper(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    if len(s) > 240:
+        return False  # header lines are short; a long line is body text
+    n_upper = sum(map(str.__ne__, s, s.lower()))  # letters that have a lower case and are upper
+    n_lower = sum(map(str.__ne__, s, s.upper()))
+    return n_upper >= 2 and n_upper >= 4 * n_lower
 
 
 @lru_cache(maxsize=4)
@@ -69,7 +72,7 @@ def restore_case(text: str, vocab: Vocabulary, force: bool = False) -> str:
     while i < len(words):
         for key, spelled in casings:
             n = len(key)
-            if tuple(fold(w) for w in words[i : i + n]) == key:
+            if tuple(fold_key(w) for w in words[i : i + n]) == key:
                 out[i : i + n] = list(spelled)
                 protected.update(range(i, i + n))
                 i += n
@@ -166,7 +169,7 @@ def parse_header(src: Source, vocab: Vocabulary) -> Header:
     date_line = None
     for i, ln in head:
         m = _PLACE_DATE.search(ln)
-        if not m:
+        if not m or len(m.group("place").split()) > 6 or re.match(r"(?:Căn cứ|Theo|Thực hiện|Xét)", m.group("place")):
             continue
         place = re.sub(r"\s+", " ", m.group("place")).strip(" -–")
         place = re.sub(r"^Số[ ]*:?[ ]*\S+[ ]+", "", place)
@@ -215,7 +218,7 @@ def parse_header(src: Source, vocab: Vocabulary) -> Header:
         for i, ln in nonempty:
             if i <= kind_line:
                 continue
-            if _KINH_GUI.match(ln) or _BODY_START.match(ln) or (_PLACE_DATE.search(ln) and i == date_line):
+            if _KINH_GUI.match(ln) or re.match(r"^[ ]*(?:[-+•][ ]*)?Căn cứ", ln) or i == date_line:
                 break
             text = re.sub(r"^[ ]*(?:V/v|Về việc|Về)[ ]*:?[ ]*", "", ln.strip())
             subject = re.sub(r"\s+", " ", text).strip()
@@ -227,29 +230,11 @@ def parse_header(src: Source, vocab: Vocabulary) -> Header:
     issuer, parent = _issuing_block(head, first_content, vocab)
 
     headerless = sym_line is None and date_line is None and issuer is None
-    if headerless and nonempty:
-        i0, first = nonempty[0]
-        first_s = first.strip().strip("#").strip()
-        f = fold(first_s)
-        for w in words_by_len:
-            fw = fold(w.word)
-            if f.startswith(fw + " ") or f == fw:
-                kind_word = w
-                rest = first_s[len(w.word) :].strip()
-                rest = re.sub(r"^(?:về việc|về|v/v)[ ]+", "", rest, flags=re.IGNORECASE)
-                subject = restore_case(rest, vocab).rstrip(". ")
-                subject_span = (offsets[i0], offsets[i0] + len(first))
-                if len(nonempty) > 1:
-                    line2 = nonempty[1][1].strip()
-                    if _ORG_START.match(line2) and len(line2.split()) <= 15 and not line2.endswith((":", ";")):
-                        issuer = restore_case(line2, vocab).rstrip(". ")
-                break
-        else:
-            heading = next(
-                (ln for _, ln in nonempty[:5] if re.match(r"^[ ]*#[ ]", ln)), None
-            )
-            title_line = heading if heading is not None else first
-            subject = re.sub(r"^[ ]*#+[ ]*(?:[IVXLC]+\.|\d+\.)?[ ]*", "", title_line).strip()
+    if headerless and nonempty and not nonempty[0][1].lstrip().startswith("#"):
+        subject, subject_span, kind_word, issuer = _first_line_record(nonempty, offsets, words_by_len, vocab)
+    elif headerless and nonempty:
+        heading = next((ln for _, ln in nonempty[:5] if re.match(r"^[ ]*#[ ]", ln)), nonempty[0][1])
+        subject = re.sub(r"^[ ]*#+[ ]*(?:[IVXLC]+\.|\d+\.)?[ ]*", "", heading).strip()
     if kind is None:
         if kind_word is not None:
             kind = kind_word.party if symbol and "/" in symbol and "-" in symbol.split("/")[0] else kind_word.state
@@ -292,6 +277,31 @@ def parse_header(src: Source, vocab: Vocabulary) -> Header:
     )
 
 
+def _first_line_record(
+    nonempty: list[tuple[int, str]], offsets: list[int], words_by_len: list[KindWord], vocab: Vocabulary
+) -> tuple[str | None, tuple[int, int] | None, KindWord | None, str | None]:
+    """A document with no header: `Quyết định về việc …` over `Ủy ban nhân dân tỉnh …` gives kind,
+    subject and issuer; any other first line is an article's title (the subject)."""
+    i0, first = nonempty[0]
+    first_s = first.strip()
+    f = fold(first_s)
+    line2 = nonempty[1][1].strip() if len(nonempty) > 1 else ""
+    org_line = bool(_ORG_START.match(line2)) and len(line2.split()) <= 15 and not line2.endswith((":", ";", "."))
+    for w in words_by_len:
+        fw = fold(w.word)
+        if not (f.startswith(fw + " ") or f == fw):
+            continue
+        rest = first_s[len(w.word) :].strip()
+        if not org_line and not re.match(r"(?:về|v/v)(?!\w)", fold(rest)):
+            break  # an article's title that happens to start with a kind word
+        rest = re.sub(r"^(?:về việc|về|v/v)[ ]+", "", rest, flags=re.IGNORECASE)
+        issuer = restore_case(line2, vocab).rstrip(". ") if org_line else None
+        return restore_case(rest, vocab).rstrip(". "), (offsets[i0], offsets[i0] + len(first)), w, issuer
+    heading = next((ln for _, ln in nonempty[:5] if re.match(r"^[ ]*#[ ]", ln)), first)
+    subject = re.sub(r"^[ ]*#+[ ]*(?:[IVXLC]+\.|\d+\.)?[ ]*", "", heading).strip()
+    return subject or None, None, None, None
+
+
 def _issuing_block(
     head: list[tuple[int, str]], first_content: int | None, vocab: Vocabulary
 ) -> tuple[str | None, str | None]:
@@ -308,6 +318,10 @@ def _issuing_block(
         text = re.sub(r"^\d{6,}", "", text).strip()
         if not text or _SEPARATOR_LINE.match(text):
             continue
+        for motto in vocab.mottos:
+            cut = fold(text).find(fold(motto))
+            if cut > 0:
+                text = text[:cut].strip()
         key = re.sub(r"[\s\-–—]+", " ", fold(text)).strip()
         if key in mottos or key.replace("hòa", "hoà") in mottos:
             continue
@@ -388,7 +402,7 @@ def _distribution(lines: list[str]) -> list[str]:
 @lru_cache(maxsize=4)
 def _capacity_re(vocab: Vocabulary) -> re.Pattern[str]:
     alt = "|".join(re.escape(p).replace(r"\.", r"\.?") for p, _, _ in sorted(vocab.capacities, key=lambda c: -len(c[0])))
-    return re.compile(rf"(?:^|[ ;:])(?P<cap>{alt})\.?[ ]+(?P<rest>[^\n]*)$")
+    return re.compile(rf"(?:^[ ]*|[:;][ ]*)(?P<cap>{alt})\.?[ ]+(?P<rest>[^\n]*)$")
 
 
 def _position_of(text: str, vocab: Vocabulary) -> str | None:
@@ -417,6 +431,8 @@ def _signers(lines: list[str], vocab: Vocabulary) -> list[Signer]:
         position = None
         capacity = for_ = None
         start = n
+        if m and not _mostly_upper(m.group("rest")):
+            m = None
         if m:
             capacity = canon.get(m.group("cap").rstrip(".").upper(), m.group("cap"))
             rest = m.group("rest").strip()
@@ -450,7 +466,7 @@ def _signers(lines: list[str], vocab: Vocabulary) -> list[Signer]:
                 start = k
                 break
             um = _UPPER_NAME_RE.match(cand)
-            if um and not _position_of(cand, vocab):
+            if um and capacity and not _position_of(cand, vocab):
                 name = " ".join(w.capitalize() for w in um.group("n").split())
                 start = k
                 break

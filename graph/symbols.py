@@ -16,11 +16,11 @@ from .vocab import Vocabulary, load
 _CODE = r"[A-Za-zĐđ][A-Za-zĐđ0-9]*"
 _SEP = r"[ ]?[-–—/][ ]?"
 SYMBOL_PATTERN = (
-    rf"(?<![\w./\-–])(?P<num>\d{{1,5}})(?:{_SEP}(?P<year>(?:19|20)\d\d)(?=[ ]?[/\-–]))?"
-    rf"(?P<codes>(?:{_SEP}{_CODE})+)(?![\w])"
+    rf"(?<![\w./\-–])(?P<num>\d{{1,5}})(?:{_SEP}(?P<year>(?:19|20)\d\d)(?=[ ]?[/\-–]|[ ][A-ZĐ]))?"
+    rf"(?P<codes>(?:(?:{_SEP}|(?<=\d)[ ]){_CODE})(?:{_SEP}{_CODE})*)(?![\w])"
 )
 SYMBOL_RE = re.compile(SYMBOL_PATTERN)
-_PART_RE = re.compile(rf"({_SEP})({_CODE})")
+_PART_RE = re.compile(rf"({_SEP}|^[ ])({_CODE})")
 _LAW_ISSUER = re.compile(r"^(QH|UBTVQH|PL-UBTVQH)(\d{1,2})$", re.IGNORECASE)
 _TRAILING_DIGITS = re.compile(r"^(.*?[^\d])(\d{1,2})$")
 
@@ -92,6 +92,11 @@ def symbol_from_match(m: re.Match[str], vocab: Vocabulary) -> Symbol | None:
         return None
     first_sep, first = parts[0]
     kind = vocab.code(first)
+    if first_sep == "" and (kind is None or year is None):
+        return None  # "102/2025 NQLT/…": a bare space only between a year and a kind
+    if first_sep == "":
+        first_sep = "/"
+        parts[0] = ("/", first)
     if first_sep == "-":
         # Party form NUMBER-KIND/ISSUER
         if not kind or len(parts) < 2 or parts[1][0] != "/" or year is not None:

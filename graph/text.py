@@ -37,6 +37,7 @@ LOOKALIKES = str.maketrans(
     }
 )
 
+_LOOKALIKE_PAIRS = tuple((chr(k), v) for k, v in LOOKALIKES.items() if isinstance(v, str))
 _TONED_FIRST = "òóỏõọùúủũụÒÓỎÕỌÙÚỦŨỤ"
 # Only oa, oe and uy take the tone on either vowel (hòa/hoà, thủy/thuỷ); "của", "mùa" do not.
 _OLD_STYLE = re.compile(r"([òóỏõọÒÓỎÕỌ])([aeAE])(?![\w])|([ùúủũụÙÚỦŨỤ])([yY])(?![\w])")
@@ -64,10 +65,21 @@ def fold(s: str) -> str:
     return low
 
 
+def map_lookalikes(s: str) -> str:
+    """LOOKALIKES applied with str.replace (much faster than translate on long texts)."""
+    for k, v in _LOOKALIKE_PAIRS:
+        if k in s:
+            s = s.replace(k, v)
+    return s
+
+
 def strip_marks(s: str) -> str:
     """Letters without diacritics, đ → d, lower case: for accent-insensitive comparison."""
     s = unicodedata.normalize("NFD", s.translate(LOOKALIKES).replace("Đ", "D").replace("đ", "d"))
     return "".join(c for c in s if not unicodedata.combining(c)).lower()
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def decode(data: bytes, source: str) -> str:
@@ -99,7 +111,7 @@ def decode(data: bytes, source: str) -> str:
             f"not UTF-8 or UTF-16 (invalid byte 0x{data[e.start]:02x} at offset {e.start}; "
             "a legacy encoding such as Windows-1258 or TCVN3? save it as UTF-8)",
         ) from None
-    controls = sum(1 for c in text[:65536] if ord(c) < 32 and c not in "\n\r\t\f\v")
+    controls = len(_CONTROL.findall(text, 0, 65536))
     if controls > max(8, len(text[:65536]) // 100):
         raise InputError(source, "binary file (control characters), not a text document")
     return text
@@ -188,7 +200,7 @@ def prepare(raw: str, name: str = "<text>") -> Source:
     """Normalise decoded text into the three aligned views."""
     nfc = unicodedata.normalize("NFC", raw.replace("\r\n", "\n"))
     # NFC may recompose the CR-LF-free text; recompute so `nfc` is what offsets point into.
-    work = repair_breaks(nfc.translate(LOOKALIKES))
+    work = repair_breaks(map_lookalikes(nfc))
     return Source(name=name, nfc=nfc, work=work, fold=fold(work))
 
 

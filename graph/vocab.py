@@ -64,7 +64,7 @@ class Cue:
     example: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: it is a cache key, loaded once
 class Vocabulary:
     codes: tuple[KindCode, ...]
     words: tuple[KindWord, ...]
@@ -77,13 +77,19 @@ class Vocabulary:
     casings: tuple[tuple[str, str], ...]  # (text, example)
 
     def code(self, code: str) -> KindCode | None:
-        return _code_index(self).get(fold(code))
+        return _code_index(self).get(fold_key(code))
 
     def issuer(self, code: str) -> IssuerCode | None:
-        return _issuer_index(self).get(fold(code))
+        return _issuer_index(self).get(fold_key(code))
 
     def word(self, text: str) -> KindWord | None:
-        return _word_index(self).get(fold(re.sub(r"\s+", " ", text.strip())))
+        return _word_index(self).get(fold_key(" ".join(text.split())))
+
+
+@lru_cache(maxsize=65536)
+def fold_key(s: str) -> str:
+    """`fold` for the short strings looked up again and again (codes, words)."""
+    return fold(s)
 
 
 @lru_cache(maxsize=8)
