@@ -8,6 +8,7 @@ and the title after `về` or in quotes.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 from functools import lru_cache
@@ -27,6 +28,7 @@ _PINPOINT_BEFORE = re.compile(rf"{PINPOINT}$", re.IGNORECASE)
 _FORM_BEFORE = re.compile(r"(?:mẫu|biểu|phụ lục)(?:[ ]+số)?[ ]*:?[ ]*$", re.IGNORECASE)
 _OWN_NUMBER_BEFORE = re.compile(r"(?:^|\n)[ ]*(?:#+[ ]*)?số[ ]*:?[ ]*$", re.IGNORECASE)
 _SO = r"(?:[ ]*(?:số|so)[ ]*:?|[ ]*:)?[ ]*"
+_SO_RE = re.compile(_SO)
 _NAMED_KINDS = ("Bộ luật", "Bộ Luật", "Luật", "Hiến pháp", "Pháp lệnh", "Điều lệ")
 _PARTY_RESOLUTION = re.compile(
     r"Nghị quyết[ ]+(?:(?:Hội nghị|Đại hội)[ ]+)?(?:lần[ ]+thứ[ ]+\w+[ ]+)?(?:Ban Chấp hành[ ]+)?"
@@ -35,7 +37,8 @@ _PARTY_RESOLUTION = re.compile(
     r"(?:[ ]*,?[ ]*(?:khoá|khóa)[ ]+[IVXL]+)?"
 )
 _NAME_STOP = re.compile(
-    r"[;:()\"“”\[\]\n]|\.(?=\s|$)|,(?![ ]*(?:bổ sung|chống))|[ ]số(?=[ ]*:?[ ]*\d)|[ ](?:ngày|được|đã|đang|sẽ|theo|tại|thì|để|nhằm|là|về|"
+    r"[;:()\"“”\[\]\n]|\.(?=\s|$)|,(?![ ]*(?:bổ sung|chống))|[ ]số(?=[ ]*:?[ ]*\d)|"
+    r"[ ](?:ngày|được|đã|đang|sẽ|theo|tại|thì|để|nhằm|là|về|"
     r"quy định|hướng dẫn|yêu cầu|nhấn mạnh|xác định|có|gồm|không|cũng|vẫn|trong|từ|đến|với|nêu|hiện hành|"
     r"và các|và những|và văn bản|hoặc các|cho|khi|này|đó)(?=\W|$)|[ ]năm[ ]+\d{4}|"
     r"[ ](?:và|hoặc)[ ]+(?=(?:Luật|Bộ luật|Nghị định|Nghị quyết|Pháp lệnh|Quyết định|Thông tư|Chỉ thị|"
@@ -46,15 +49,15 @@ _NAME_NOT = re.compile(r"^(?:này|đó|định|trên|nêu|hiện|mới|cũ|pháp
 # The issuer after "của": words in upper case, the lower-case syllables of organisation names, and
 # a lower-case word right after an upper-case one (Bộ Xây dựng); these words end it.
 _ISSUER_STOP = frozenset(
-    "về việc thực triển hướng quy thí tại theo đã ngày năm số nhằm để cho với trong là được phê hoặc "
-    "trên đối khi gồm kèm nay sửa bổ bãi thay cụ quán tiếp có đề này như và thì ký phải sẽ đang từ đến "
-    "tổ hiện thông lãnh chỉ".split()
+    """về việc thực triển hướng quy thí tại theo đã ngày năm số nhằm để cho với trong là được phê hoặc trên đối khi
+    gồm kèm nay sửa bổ bãi thay cụ quán tiếp có đề này như và thì ký phải sẽ đang từ đến tổ hiện thông lãnh
+    chỉ""".split()
 )
 _ISSUER_LOWER = frozenset(
-    "nhân dân tỉnh thành phố huyện xã phường quận thị trấn vụ trực thư trị ủy uỷ đoàn động hành ương quốc "
-    "hội khóa khoá đảng bộ chủ tịch chính phủ tướng lao kiểm tra tuyên giáo vận chức viên ngành cơ sở trung "
-    "thường mặt trận việt nam liên cấp nước cộng hòa hoà nghĩa công an sự nghiệp giám đốc văn phòng lâm "
-    "thời nhà đại biểu".split()
+    """nhân dân tỉnh thành phố huyện xã phường quận thị trấn vụ trực thư trị ủy uỷ đoàn động hành ương quốc hội
+    khóa khoá đảng bộ chủ tịch chính phủ tướng lao kiểm tra tuyên giáo vận chức viên ngành cơ sở trung thường
+    mặt trận việt nam liên cấp nước cộng hòa hoà nghĩa công an sự nghiệp giám đốc văn phòng lâm thời nhà đại
+    biểu""".split()
 )
 _TITLE_START = re.compile(r"[ ]*,?[ ]*(?:(?:về[ ]+việc|về|v/v)[ ]*:?[ ]*|(?=[“\"]))", re.IGNORECASE)
 _TITLE_VERB = re.compile(
@@ -227,7 +230,7 @@ def find_mentions(src: Source, vocab: Vocabulary) -> list[Mention]:
     work, folded = src.work, src.fold
     kind_before = _kind_before_re(vocab)
     mentions: list[Mention] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Spans()
 
     # 1. symbols, with the kind word (and pinpoint) before them
     symbol_hits = []
@@ -282,17 +285,17 @@ def find_mentions(src: Source, vocab: Vocabulary) -> list[Mention]:
                 title=title,
             )
         )
-        taken.append((kw_start, e))
+        taken.add(kw_start, e)
 
     # 2. kind word + bare number
     for m in _kind_word_re(vocab).finditer(folded):
         ks, ke = m.start(), m.end()
         if _overlaps(taken, ks, ke):
             continue
-        nm = re.compile(rf"{_SO}").match(work, ke)
+        nm = _SO_RE.match(work, ke)
         p = nm.end() if nm else ke
         num = _NUMBER_ONLY.match(work, p)
-        if not num or p == ke and not work[ke : ke + 1].isspace():
+        if not num or (p == ke and not work[ke : ke + 1].isspace()):
             continue
         number = num.group("num")
         if len(number) == 4 and number[:2] in ("19", "20"):
@@ -322,11 +325,14 @@ def find_mentions(src: Source, vocab: Vocabulary) -> list[Mention]:
                 short=True,
             )
         )
-        taken.append((ks, end))
+        taken.add(ks, end)
 
     # 3. names only (Luật …, Điều lệ …, Nghị quyết Trung ương 4 khoá XI)
-    quoted = [(mm.tail_end, mm.title_end) for mm in mentions if mm.title]
-    named_spans: list[tuple[int, int]] = []
+    quoted = _Spans()
+    for mm in mentions:
+        if mm.title:
+            quoted.add(mm.tail_end, mm.title_end)
+    named_spans = _Spans()
     for m in _named_re().finditer(work):
         s = m.start()
         if _overlaps(taken, s, s + 1) or _overlaps(named_spans, s, s + 1) or _inside(quoted, s):
@@ -379,7 +385,7 @@ def find_mentions(src: Source, vocab: Vocabulary) -> list[Mention]:
                 named=True,
             )
         )
-        named_spans.append((s, end))
+        named_spans.add(s, end)
     mentions.sort(key=lambda x: x.start)
     return share_list_attributes(mentions, work)
 
@@ -434,12 +440,35 @@ def _next_start(hits: list[tuple[int, int, int, Symbol, str | None, str | None]]
     return -1
 
 
-def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
-    return any(a < e and s < b for a, b in spans)
+class _Spans:
+    """Non-overlapping spans kept sorted, for 'is this position taken?' in log time."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, s: int, e: int) -> None:
+        i = bisect.bisect_left(self.starts, s)
+        self.starts.insert(i, s)
+        self.ends.insert(i, e)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        i = bisect.bisect_left(self.starts, e) - 1
+        while i >= 0:
+            if self.ends[i] > s:
+                return True
+            if self.starts[i] < s - 4000:
+                return False
+            i -= 1
+        return False
 
 
-def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
-    return any(a <= pos < b for a, b in spans)
+def _overlaps(spans: _Spans, s: int, e: int) -> bool:
+    return spans.overlaps(s, e)
+
+
+def _inside(spans: _Spans, pos: int) -> bool:
+    return spans.overlaps(pos, pos + 1)
 
 
 def _kind_of(sym: Symbol, kind_word: str | None, vocab: Vocabulary) -> str | None:

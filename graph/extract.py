@@ -124,7 +124,7 @@ def _kind_name(m: Mention, kind: str | None, party: bool, vocab: Vocabulary) -> 
         return None
     if m.kind_word:
         w = vocab.word(m.kind_word)
-        if w and (_same_kind(w.party, kind) and party or _same_kind(w.state, kind) or m.symbol is None
+        if w and ((_same_kind(w.party, kind) and party) or _same_kind(w.state, kind) or m.symbol is None
                   or (m.symbol.kind is None)):
             return w.word
     code = vocab.code(kind)

@@ -15,6 +15,9 @@ from .vocab import KindWord, Vocabulary, fold_key
 HEAD_LINES = 45
 _PLACE_WORDS = ("tỉnh", "thành phố", "huyện", "quận", "xã", "phường", "thị xã", "thị trấn", "công ty tnhh",
                 "công ty cổ phần", "công ty", "tp.")
+_PLACES_BY_FIRST: dict[str, list[str]] = {}
+for _p in sorted(_PLACE_WORDS, key=len, reverse=True):
+    _PLACES_BY_FIRST.setdefault(_p.split()[0], []).append(_p)
 _NAME_STOP = frozenset("về của và trên ban theo năm giai đến trong cho với tại nhiệm khóa khoá lần".split())
 _VOWELS = set("aeiouyàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ")
 _SYMBOL_LINE = re.compile(r"^[ ]*(?:#+[ ]*)?Số[ ]*:?[ ]*(?P<rest>.*)$")
@@ -47,13 +50,17 @@ def _mostly_upper(s: str) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _casings(vocab: Vocabulary) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+def _casings(vocab: Vocabulary) -> dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]:
+    """Known spellings indexed by their first folded word, longest first."""
     spellings = {c[0] for c in vocab.casings}
     for org in vocab.organisations:
         spellings.update(org.names)
     spellings.update(name for name, _ in vocab.positions)
-    out = [(tuple(fold(s).split()), tuple(s.split())) for s in spellings]
-    return tuple(sorted(out, key=lambda x: len(x[0]), reverse=True))
+    index: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for s in spellings:
+        key = tuple(fold(s).split())
+        index.setdefault(key[0], []).append((key, tuple(s.split())))
+    return {k: tuple(sorted(v, key=lambda x: len(x[0]), reverse=True)) for k, v in index.items()}
 
 
 def restore_case(text: str, vocab: Vocabulary, force: bool = False) -> str:
@@ -70,7 +77,7 @@ def restore_case(text: str, vocab: Vocabulary, force: bool = False) -> str:
     i = 0
     casings = _casings(vocab)
     while i < len(words):
-        for key, spelled in casings:
+        for key, spelled in casings.get(fold_key(words[i]), ()):
             n = len(key)
             if tuple(fold_key(w) for w in words[i : i + n]) == key:
                 out[i : i + n] = list(spelled)
@@ -95,21 +102,22 @@ def _capitalise_places(out: list[str], protected: set[int] | None = None) -> lis
     k = 0
     while k < len(words):
         matched = 0
-        for place in _PLACE_WORDS:
+        first = fold_key(words[k]).strip(",.")
+        for place in _PLACES_BY_FIRST.get(first, ()):
             parts = place.split()
-            if [fold(w).strip(",.") for w in words[k : k + len(parts)]] == parts:
+            if [fold_key(w).strip(",.") for w in words[k : k + len(parts)]] == parts:
                 matched = len(parts)
                 break
         if matched and k + matched in protected:
             matched = 0  # "tỉnh ủy" is an organisation, not a place
-        if not matched and fold(words[k]) in ("ủy", "uỷ") and k > 0:
+        if not matched and fold_key(words[k]) in ("ủy", "uỷ") and k > 0:
             matched = 1
         if matched:
             j = k + matched
             count = 0
             while j < len(words) and count < 4:
                 w = words[j]
-                bare = fold(w).strip(",.;:")
+                bare = fold_key(w).strip(",.;:")
                 if bare in _NAME_STOP or not any(c.isalpha() for c in w):
                     break
                 if j in protected:
@@ -190,12 +198,12 @@ def parse_header(src: Source, vocab: Vocabulary) -> Header:
     words_by_len = sorted(vocab.words, key=lambda w: len(w.word), reverse=True)
     for i, ln in head:
         stripped = ln.strip().strip("#").strip()
-        if not stripped or not _mostly_upper(stripped):
+        if not stripped or len(stripped) > 160 or not _mostly_upper(stripped):
             continue
         f = fold(stripped)
         for w in words_by_len:
-            fw = fold(w.word)
-            if f == fw or f.endswith(" " + fw) and (date_line == i or sym_line == i):
+            fw = fold_key(w.word)
+            if f == fw or (f.endswith(" " + fw) and (date_line == i or sym_line == i)):
                 kind_line, kind_word = i, w
                 break
             if f.startswith(fw + " ") and i != sym_line and _mostly_upper(stripped) and len(f) < 120:
@@ -288,7 +296,7 @@ def _first_line_record(
     line2 = nonempty[1][1].strip() if len(nonempty) > 1 else ""
     org_line = bool(_ORG_START.match(line2)) and len(line2.split()) <= 15 and not line2.endswith((":", ";", "."))
     for w in words_by_len:
-        fw = fold(w.word)
+        fw = fold_key(w.word)
         if not (f.startswith(fw + " ") or f == fw):
             continue
         rest = first_s[len(w.word) :].strip()
@@ -351,10 +359,15 @@ def _issuer_from_symbol(symbol: str, src: Source, vocab: Vocabulary) -> str | No
     return known.name
 
 
+_PROVINCE = re.compile(
+    r"(?:tỉnh|thành phố|Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ)[ ]+([A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:[ ][A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,3})"
+)
+
+
 def _province(issuer: str | None, parent: str | None, place: str | None) -> str | None:
     for text in (parent, issuer):
         if text:
-            m = re.search(r"(?:tỉnh|thành phố|Tỉnh ủy|Tỉnh uỷ|Thành ủy|Thành uỷ)[ ]+([A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:[ ][A-ZĐÀ-Ỹ][\wÀ-ỹ]*){0,3})", text)
+            m = _PROVINCE.search(text)
             if m:
                 return m.group(1)
     return place
@@ -401,17 +414,25 @@ def _distribution(lines: list[str]) -> list[str]:
 
 @lru_cache(maxsize=4)
 def _capacity_re(vocab: Vocabulary) -> re.Pattern[str]:
-    alt = "|".join(re.escape(p).replace(r"\.", r"\.?") for p, _, _ in sorted(vocab.capacities, key=lambda c: -len(c[0])))
+    ordered = sorted(vocab.capacities, key=lambda c: -len(c[0]))
+    alt = "|".join(re.escape(p).replace(r"\.", r"\.?") for p, _, _ in ordered)
     return re.compile(rf"(?:^[ ]*|[:;][ ]*)(?P<cap>{alt})\.?[ ]+(?P<rest>[^\n]*)$")
 
 
+@lru_cache(maxsize=4)
+def _position_re(vocab: Vocabulary) -> tuple[re.Pattern[str], dict[str, str]]:
+    names = {fold(n): n for n, _ in vocab.positions}
+    alt = "|".join(re.escape(k).replace(r"\ ", "[ ]+") for k in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?:^|[ ;])(?P<p>{alt})[ ;.,]*$"), names
+
+
 def _position_of(text: str, vocab: Vocabulary) -> str | None:
-    f = fold(re.sub(r"\s+", " ", text)).strip(" ;.,")
-    for name, _ in sorted(vocab.positions, key=lambda p: -len(p[0])):
-        fn = fold(name)
-        if f == fn or f.endswith(" " + fn) or f.endswith(";" + fn):
-            return name
-    return None
+    """The signer's position a line ends with (`PHÓ CHỦ TỊCH`, `- Như kính gửi; PHÓ CHỦ TỊCH`)."""
+    if len(text) > 160:
+        return None
+    pattern, names = _position_re(vocab)
+    m = pattern.search(fold(" ".join(text.split())))
+    return names.get(" ".join(m.group("p").split())) if m else None
 
 
 _NAME_RE = re.compile(r"^[ ]*(?P<n>(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*[ ]+){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]*)[ ]*$")
@@ -447,10 +468,9 @@ def _signers(lines: list[str], vocab: Vocabulary) -> list[Signer]:
                     break
         else:
             stripped = lines[n].strip()
-            if _mostly_upper(stripped) and _position_of(stripped, vocab) and fold(stripped) == fold(
-                _position_of(stripped, vocab) or ""
-            ):
-                position = _position_of(stripped, vocab)
+            found = _position_of(stripped, vocab) if len(stripped) < 40 else None
+            if found and fold(stripped) == fold(found) and _mostly_upper(stripped):
+                position = found
                 start = n
             else:
                 n += 1

@@ -31,8 +31,12 @@ class CueHit:
 _FILLER = re.compile(
     rf"^[ ,]*(?:(?:{PINPOINT}|nghiêm túc|có hiệu quả|hiệu quả|tốt|đầy đủ|kịp thời|và|các|nội dung|những|"
     r"toàn văn|một số (?:điều|nội dung|điểm|quy định)|quy định|các quy định|của|tại|theo|cả|đúng|"
-    r"thi hành|thực hiện)[ ,]*)*$",
+    r"thi hành|thực hiện|bởi)[ ,]*)*$",
     re.IGNORECASE,
+)
+_GENERIC_HOLDER = re.compile(
+    r"(?<!\w)(?:(?:các|những|một số|mọi)[ ]+(?:văn bản|quyết định|nghị quyết|chỉ thị|thông tư|kế hoạch|"
+    r"hướng dẫn|chương trình|quy định|nghị định|công văn)|văn bản)(?![ ]*(?:này|số)(?!\w))(?!\w)"
 )
 _SEPARATOR_END = re.compile(r"(?:,|;|(?<!\w)và|(?<!\w)hoặc|(?<!\w)cùng)[ ]*(?:(?:các|với)[ ]*)?$")
 _CLAUSE_END = re.compile(r"[;\n]|\.(?=[ ]|$)")
@@ -130,6 +134,11 @@ def decide(src: Source, vocab: Vocabulary, mentions: list[Mention]) -> list[Deci
                 is_object = sibling is not None
             if is_object:
                 gov = ci
+                if hit.cue.role in ("cites", "locator"):
+                    # "được sửa đổi … tại X", "Bãi bỏ khoản 3 … kèm theo X": a tại/theo/kèm theo that
+                    # only locates the object of an acting cue before it is no cue of its own
+                    behind = _acting_before(clause_cues, ci, folded)
+                    hit = behind if behind else hit
                 if hit.cue.role == "locator":
                     acting = _acting_behind(cues, clause_cues, mentions, ci)
                     hit = acting if acting else hit
@@ -148,6 +157,10 @@ def decide(src: Source, vocab: Vocabulary, mentions: list[Mention]) -> list[Deci
                         )
                     elif hit.cue.role in ("blocker", "locator"):
                         decision = Decision("cites", rule="2-" + hit.cue.role)
+                    elif _GENERIC_HOLDER.search(folded, clause, hit.start):
+                        # "các văn bản của tỉnh hướng dẫn thực hiện Thông tư …": the cue describes a
+                        # document that is no citation
+                        decision = Decision("cites", rule="1-generic")
                     else:
                         decision = Decision(hit.cue.relation, rule="2")
         if decision is None:
@@ -222,6 +235,18 @@ def _list_across_semicolon(
         # the previous clause opens with words: its first object is the list head
         return head
     return head
+
+
+def _acting_before(clause_cues: list[tuple[int, CueHit]], ci: int, folded: str) -> CueHit | None:
+    """The acting cue right before cue `ci`, when only a pinpoint or filler stands between them."""
+    prev = [h for i, h in clause_cues if i < ci]
+    if not prev:
+        return None
+    p = prev[-1]
+    here = next(h for i, h in clause_cues if i == ci)
+    if p.cue.role == "acting" and _FILLER.fullmatch(folded[p.end : here.start]):
+        return p
+    return None
 
 
 def _acting_behind(

@@ -102,14 +102,13 @@ def symbol_from_match(m: re.Match[str], vocab: Vocabulary) -> Symbol | None:
         if not kind or len(parts) < 2 or parts[1][0] != "/" or year is not None:
             return None
         kind_code = kind.code
-        issuer_parts = [_canon_issuer(c, vocab) for _, c in parts[1:]]
-        issuer = "-".join(issuer_parts)
+        party_issuer = "-".join(_canon_issuer(c, vocab) for _, c in parts[1:])
         return Symbol(
-            text=f"{number}-{kind_code}/{issuer}",
+            text=f"{number}-{kind_code}/{party_issuer}",
             number=number,
             year=None,
             kind=kind_code,
-            issuer=issuer,
+            issuer=party_issuer,
             party=True,
             needs_word=False,
         )
@@ -117,8 +116,8 @@ def symbol_from_match(m: re.Match[str], vocab: Vocabulary) -> Symbol | None:
     if kind:
         kind_code = kind.code
         rest = parts[1:]
-        issuer_parts = [(sep, _canon_issuer(c, vocab)) for sep, c in rest]
-        issuer = "".join(sep + c for sep, c in issuer_parts)[1:] if issuer_parts else None
+        state_parts = [(sep, _canon_issuer(c, vocab)) for sep, c in rest]
+        issuer = "".join(sep + c for sep, c in state_parts)[1:] if state_parts else None
         first_issuer = vocab.issuer(rest[0][1]) if rest else None
         if year is None and first_issuer is not None and first_issuer.party and rest[0][0] == "-":
             # Party symbol written the state way: 217/QĐ-TW → 217-QĐ/TW
@@ -131,11 +130,11 @@ def symbol_from_match(m: re.Match[str], vocab: Vocabulary) -> Symbol | None:
                 party=True,
                 needs_word=False,
             )
-        body = kind_code + ("".join(sep + c for sep, c in issuer_parts))
+        body = kind_code + ("".join(sep + c for sep, c in state_parts))
         text = f"{number}/{year}/{body}" if year else f"{number}/{body}"
         return Symbol(
             text=text, number=number, year=year, kind=kind_code, issuer=issuer, party=False,
-            needs_word=not issuer_parts,
+            needs_word=not state_parts,
         )
     # No kind in the symbol: a law (72/2025/QH15), a resolution of the Standing Committee, or a
     # state công văn (570/LĐLĐ). Only the law form stands alone.
@@ -173,13 +172,11 @@ def find_symbols(text: str, vocab: Vocabulary | None = None) -> list[tuple[int, 
 
 def _matched_length(m: re.Match[str], sym: Symbol, vocab: Vocabulary) -> int:
     """Length of the match up to the last part kept by symbol_from_match."""
-    kept = 0
     codes = m.group("codes")
     end_codes = 0
-    for pm in _PART_RE.finditer(codes):
+    for kept, pm in enumerate(_PART_RE.finditer(codes)):
         sep, code = pm.group(1), pm.group(2)
         if kept and sep != sep.strip() and not code.isupper():
             break
-        kept += 1
         end_codes = pm.end()
     return m.start("codes") - m.start() + end_codes

@@ -6,7 +6,6 @@ grammar modules build their patterns from these, never from literals of their ow
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -111,7 +110,7 @@ def _word_index(v: Vocabulary) -> dict[str, KindWord]:
 def _load(path: Path) -> dict[str, list[dict[str, object]]]:
     try:
         with path.open("rb") as f:
-            return tomllib.load(f)  # type: ignore[return-value]
+            return tomllib.load(f)
     except (OSError, tomllib.TOMLDecodeError) as e:
         raise VocabularyError(f"{path}: {e}") from None
 

@@ -1,0 +1,72 @@
+"""The command line over real files and bad input: one clear line per bad file, the rest still read."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "data" / "documents").glob("*.txt"))
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "graph", *args], capture_output=True, text=True, timeout=120,
+                          cwd=ROOT)
+
+
+def test_json_lines_in_order() -> None:
+    done = run("extract", "--json", *map(str, SEEDS))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert [json.loads(ln)["source"] for ln in lines] == [str(p) for p in SEEDS]
+
+
+def test_table_output() -> None:
+    done = run("extract", str(SEEDS[1]))
+    assert done.returncode == 0
+    assert "12-CTr/TU" in done.stdout and "implements" in done.stdout
+    assert "link: 12-CTr/TU --implements--> 02-NQ/TW" in done.stdout
+
+
+def test_bad_inputs(tmp_path: Path) -> None:
+    binary = tmp_path / "scan.pdf"
+    binary.write_bytes(b"%PDF-1.4\x00\x01\x02\x00binary\x00" * 20)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    legacy = tmp_path / "legacy.txt"
+    text = "Thực hiện Nghị quyết của Tỉnh ủy"
+    legacy.write_bytes(b"".join(
+        unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", ch)
+                                             if c not in "\u0300\u0301\u0303\u0309\u0323")).encode("cp1258")
+        + "".join(c for c in unicodedata.normalize("NFD", ch) if c in "\u0300\u0301\u0303\u0309\u0323").encode(
+            "cp1258")
+        for ch in text
+    ))
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    missing = tmp_path / "missing.txt"
+    bad = [binary, empty, legacy, folder, missing]
+    done = run("extract", "--json", str(SEEDS[0]), *map(str, bad), str(SEEDS[1]))
+    assert done.returncode == 2
+    assert len(done.stdout.splitlines()) == 2  # both good files still extracted
+    errors = done.stderr.strip().splitlines()
+    assert len(errors) == len(bad)
+    for path, line in zip(bad, errors, strict=True):
+        assert str(path) in line
+    assert "binary" in errors[0] and "empty" in errors[1] and "UTF-8" in errors[2]
+    assert "directory" in errors[3] and "no such file" in errors[4]
+
+
+def test_exit_zero_when_all_good() -> None:
+    assert run("extract", "--json", *map(str, SEEDS)).returncode == 0
+
+
+def test_warnings_command(tmp_path: Path) -> None:
+    doc = tmp_path / "draft.txt"
+    doc.write_text("BAN THƯỜNG TRỰC\nSố: /KH-MTTQ-BTT\nLương Minh, ngày tháng 01 năm 2026\nKẾ HOẠCH\nTổ chức\n",
+                   encoding="utf-8")
+    done = run("warnings", str(tmp_path))
+    assert "number left blank" in done.stdout and "no day" in done.stdout

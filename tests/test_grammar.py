@@ -1,0 +1,193 @@
+"""The contract's grammar, as a table of (text, expected) pairs taken from EXTRACT.md and real documents."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.extract import extract_text
+
+# (text, {symbol or title: relations}, {(from, to, relation)})
+RELATION_CASES = [
+    (
+        "Thực hiện Chương trình hành động số 12-CTr/TU, ngày 28/9/2021 của Ban Thường vụ Tỉnh uỷ thực hiện "
+        "Nghị quyết số 02-NQ/TW, ngày 12/6/2021 của Bộ Chính trị;",
+        {"12-CTr/TU": ["implements"], "02-NQ/TW": ["cites"]},
+        {("12-CTr/TU", "02-NQ/TW", "implements")},
+    ),
+    (
+        "Căn cứ Kế hoạch số 13/KH-MTTQ-BTT, ngày 17/10/2019 của Ban Thường trực MTTQ Việt Nam tỉnh Lai Châu "
+        "về thực hiện Quy chế số 06-QC/TU, ngày 04/4/2019 của Ban Thường vụ Tỉnh ủy;",
+        {"13/KH-MTTQ-BTT": ["based_on"], "06-QC/TU": ["cites"]},
+        {("13/KH-MTTQ-BTT", "06-QC/TU", "implements")},
+    ),
+    (
+        "Căn cứ Luật Bầu cử số 85/2015/QH13 được sửa đổi, bổ sung bởi Luật số 83/2025/QH15;",
+        {"85/2015/QH13": ["based_on"], "83/2025/QH15": ["cites"]},
+        {("83/2025/QH15", "85/2015/QH13", "amends")},
+    ),
+    (
+        "Thực hiện Kế hoạch số 121/KH-UBND của UBND tỉnh về tổ chức thực hiện phong trào thi đua trong năm "
+        "và Kế hoạch số 40/KH-UBND của UBND tỉnh.",
+        {"121/KH-UBND": ["implements"], "40/KH-UBND": ["implements"]},
+        set(),
+    ),
+    (
+        "Các văn bản của tỉnh hướng dẫn thực hiện Thông tư 23/2007/TT-BTC.",
+        {"23/2007/TT-BTC": ["cites"]},
+        set(),
+    ),
+    (
+        "3. Lãnh đạo, chỉ đạo triển khai, thực hiện giám sát và phản biện xã hội theo Quyết định 217/QĐ-TW, "
+        "Quyết định 218-QĐ/TW, ngày 12/12/2013 của Bộ Chính trị (khoá XI), Chỉ thị số 18-CT/TW, ngày "
+        "26/10/2022 của Ban Bí thư về phát huy vai trò.",
+        {"217-QĐ/TW": ["cites"], "218-QĐ/TW": ["cites"], "18-CT/TW": ["cites"]},
+        set(),
+    ),
+    (
+        "Quyết định này thay thế Quyết định số 79/2007/QĐ-UB; Thông báo số 427/TB-UBND và Quyết định số "
+        "51/2008/QĐ-UBND.",
+        {"79/2007/QĐ-UB": ["replaces"], "427/TB-UBND": ["replaces"], "51/2008/QĐ-UBND": ["replaces"]},
+        set(),
+    ),
+    (
+        "Thực hiện Thông tri số 04-TT/TU, ngày 15/3/2022 của Ban Thường vụ Tỉnh uỷ về lãnh đạo đại hội; "
+        "Kế hoạch số 179/KH-TLĐ, ngày 03/03/2022 của Đoàn Chủ tịch Tổng Liên đoàn.",
+        {"04-TT/TU": ["implements"], "179/KH-TLĐ": ["implements"]},
+        set(),
+    ),
+    (
+        "Căn cứ thành lập tổ chức đảng tại: Điểm 10 Quy định số 294-QĐ/TW ngày 26/5/2025.",
+        {"294-QĐ/TW": ["based_on"]},
+        set(),
+    ),
+    (
+        "Sửa đổi, bổ sung một số nội dung quy định tại khoản 3, điều 1 của quyết định số 23/2007/QĐ-UBND.",
+        {"23/2007/QĐ-UBND": ["amends"]},
+        set(),
+    ),
+    (
+        "Bãi bỏ khoản 3 Điều 10 Quy chế ban hành kèm theo Quyết định số 64/2008/QĐ-TTg.",
+        {"64/2008/QĐ-TTg": ["repeals"]},
+        set(),
+    ),
+    (
+        "Hướng dẫn này thay thế Hướng dẫn số 08-HD/BTCTU ngày 05/01/2020.",
+        {"08-HD/BTCTU": ["replaces"]},
+        set(),
+    ),
+    (
+        "Quy định 366-QĐ/TW có hiệu lực từ ngày 30/8/2025 và thay thế Quy định 124-QĐ/TW năm 2023.",
+        {"366-QĐ/TW": ["cites"], "124-QĐ/TW": ["cites"]},
+        {("366-QĐ/TW", "124-QĐ/TW", "replaces")},
+    ),
+    (
+        "Chấp hành nghiêm Quy định số 47-QĐ/TW ngày 1-11-2011 của Ban Chấp hành Trung ương.",
+        {"47-QĐ/TW": ["cites"]},
+        set(),
+    ),
+    (
+        "Theo đề nghị của Giám đốc Sở Xây dựng tại văn bản số 8648/SXD-QLCP ngày 02/11/2009,",
+        {"8648/SXD-QLCP": ["cites"]},
+        set(),
+    ),
+    (
+        "Thông báo số 427/TB-UBND về việc tạm dừng thực hiện một điểm của Quy định ban hành kèm theo "
+        "Quyết định số 79/2007/QĐ-UB ngày 11/7/2007.",
+        {"427/TB-UBND": ["cites"], "79/2007/QĐ-UB": ["cites"]},
+        set(),
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "relations", "links"), RELATION_CASES)
+def test_relations(text: str, relations: dict[str, list[str]], links: set[tuple[str, str, str]]) -> None:
+    ex = extract_text(text)
+    got = {c.symbol or c.title: sorted(c.relations) for c in ex.citations}
+    assert got == {k: sorted(v) for k, v in relations.items()}
+    assert {(lk.source, lk.target, lk.relation) for lk in ex.links} == links
+
+
+def test_heading_cue_governs_list() -> None:
+    text = (
+        "## 1. Căn cứ\n\n- Điều 10 Điều lệ Đảng.\n\n- Điểm 10 Quy định số 294-QĐ/TW ngày 26/5/2025.\n\n"
+        "## 2. Quy trình\n\n(Quy định tại Hướng dẫn 02-HD/BTCTU)\n"
+    )
+    ex = extract_text(text)
+    got = {c.symbol or c.title: list(c.relations) for c in ex.citations}
+    assert got["294-QĐ/TW"] == ["based_on"]
+    assert got["02-HD/BTCTU"] == ["cites"]
+    assert got["Điều lệ Đảng"] == ["based_on"]
+
+
+# (text, expected fields of the first citation)
+CITATION_CASES = [
+    ("Chỉ thị 17 của Ban Bí thư", {"symbol": "17-CT/TW", "kind": "CT", "year": None}),
+    ("Thông tri 12 của Tỉnh uỷ", {"symbol": "12-TT/TU", "kind_name": "Thông tri"}),
+    ("theo Chỉ thị 05 về công tác", {"symbol": None, "number": "05", "kind": "CT"}),
+    ("Quyết định 217/QĐ-TW", {"symbol": "217-QĐ/TW", "kind_name": "Quyết định"}),
+    ("Quy định 124-QĐ/TW, ngày 02/2/2018 của Ban Bí thư", {"kind_name": "Quy định", "date": "2018-02-02",
+                                                            "issuer": "Ban Bí thư"}),
+    ("Nghị quyết số\n02-NQ/TW ngày 12/6/2021", {"symbol": "02-NQ/TW", "date": "2021-06-12"}),
+    ("Kế hoạch 22/KH-TLĐ năm 2025", {"year": 2025, "date": None}),
+    ("Nghị định 145/2020/NĐ-CP", {"year": 2020, "kind": "NĐ"}),
+    ("Bộ luật Lao động năm 2019", {"symbol": None, "title": "Bộ luật Lao động", "year": 2019, "kind": "BLUAT"}),
+    ("theo quy định của Điều lệ Đảng.", {"symbol": None, "title": "Điều lệ Đảng"}),
+    ("cần thực hiện có hiệu quả Nghị quyết Trung ương 4 khoá XI: Một số vấn đề", {
+        "title": "Nghị quyết Trung ương 4 khoá XI"}),
+    ("Luật Công đoàn số 50/2024/QH15", {"symbol": "50/2024/QH15", "kind": "LUAT", "title": "Luật Công đoàn"}),
+    ("Thông tư 03/2009/TT-BXD của Bộ Xây dựng quy định chi tiết", {"issuer": "Bộ Xây dựng", "kind_name": "Thông tư"}),
+    ("văn bản số 8648/SXD-QLCP ngày 02/11/2009", {"kind": "CV", "kind_name": "Văn bản"}),
+    ("Số: 570/LĐLĐ\nV/v trả lời", None),
+]
+
+
+@pytest.mark.parametrize(("text", "fields"), CITATION_CASES)
+def test_citation_fields(text: str, fields: dict[str, object] | None) -> None:
+    ex = extract_text(text)
+    if fields is None:
+        assert not ex.citations
+        return
+    assert ex.citations, text
+    c = ex.citations[0]
+    for k, v in fields.items():
+        assert getattr(c, k) == v, (k, getattr(c, k), v)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "các chỉ thị, nghị quyết của Đảng, chính sách pháp luật của Nhà nước",
+        "văn bản hướng dẫn của cấp trên",
+        "Quyết định này có hiệu lực sau 15 ngày kể từ ngày ký.",
+        "Kế hoạch này được phổ biến đến các chi bộ.",
+        "Quy định số .....-QĐ/TW của Bộ Chính trị",
+        "theo Mẫu số 01/BCĐBHĐND-MT",
+        "các Luật liên quan đến đầu tư",
+    ],
+)
+def test_no_citation(text: str) -> None:
+    assert extract_text(text).citations == ()
+
+
+def test_shared_trailing_date_and_issuer() -> None:
+    ex = extract_text("theo Quyết định 217/QĐ-TW, Quyết định 218-QĐ/TW, ngày 12/12/2013 của Bộ Chính trị (khoá XI)")
+    assert [(c.symbol, c.date, c.issuer) for c in ex.citations] == [
+        ("217-QĐ/TW", "2013-12-12", "Bộ Chính trị"),
+        ("218-QĐ/TW", "2013-12-12", "Bộ Chính trị"),
+    ]
+
+
+def test_same_symbol_different_years_are_two_citations() -> None:
+    ex = extract_text("Quy định 124-QĐ/TW, ngày 02/2/2018 của Ban Bí thư; Quy định 124-QĐ/TW năm 2023.")
+    assert [(c.symbol, c.year) for c in ex.citations] == [("124-QĐ/TW", 2018), ("124-QĐ/TW", 2023)]
+
+
+def test_short_mention_joins_full_citation() -> None:
+    ex = extract_text("Căn cứ Quy định 366-QĐ/TW năm 2025; theo Điều 19 Quy định 366 thì có hiệu lực.")
+    assert len(ex.citations) == 1 and len(ex.citations[0].mentions) == 2
+
+
+def test_own_symbol_is_no_citation() -> None:
+    ex = extract_text("TỈNH ỦY LAI CHÂU\nSố 98-CV/ĐĐ\n\nTheo công văn số 98-CV/ĐĐ đã gửi.")
+    assert ex.header.symbol == "98-CV/ĐĐ"
+    assert ex.citations == ()
