@@ -39,7 +39,7 @@ _PARTY_RESOLUTION = re.compile(
 _NAME_STOP = re.compile(
     r"[;:()\"“”\[\]\n]|\.(?=\s|$)|,(?![ ]*(?:bổ sung|chống))|[ ]số(?=[ ]*:?[ ]*\d)|"
     r"[ ](?:ngày|được|đã|đang|sẽ|theo|tại|thì|để|nhằm|là|về|"
-    r"quy định|hướng dẫn|yêu cầu|nhấn mạnh|xác định|có|gồm|không|cũng|vẫn|trong|từ|đến|với|nêu|hiện hành|"
+    r"quy định|hướng dẫn|yêu cầu|nhấn mạnh|xác định|có|gồm|không|cũng|vẫn|trong|từ|đến|với|nêu|hiện hành|một cách|"
     r"và các|và những|và văn bản|hoặc các|cho|khi|này|đó)(?=\W|$)|[ ]năm[ ]+\d{4}|"
     r"[ ](?:và|hoặc)[ ]+(?=(?:Luật|Bộ luật|Nghị định|Nghị quyết|Pháp lệnh|Quyết định|Thông tư|Chỉ thị|"
     r"Điều lệ|Hiến pháp)(?=\W))"
@@ -337,7 +337,9 @@ def find_mentions(src: Source, vocab: Vocabulary) -> list[Mention]:
         s = m.start()
         if _overlaps(taken, s, s + 1) or _overlaps(named_spans, s, s + 1) or _inside(quoted, s):
             continue
-        if re.search(r"(?:các|những|mọi|nhiều|theo)[ ]+$", folded[max(0, s - 12) : s]):
+        if re.search(r"(?:các|những|mọi|nhiều)[ ]+$", folded[max(0, s - 12) : s]) and not work[
+            m.end() : m.end() + 1
+        ].isupper():
             continue  # "các Luật liên quan": generic, no citation
         if m.group("lk"):
             rest = work[m.end() : m.end() + 12]

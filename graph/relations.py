@@ -34,12 +34,13 @@ _FILLER = re.compile(
     r"thi hành|thực hiện|bởi)[ ,]*)*$",
     re.IGNORECASE,
 )
+_PINPOINTED = re.compile(rf"{PINPOINT}|một số|nội dung|quy định", re.IGNORECASE)
 _GENERIC_HOLDER = re.compile(
-    r"(?<!\w)(?:(?:các|những|một số|mọi)[ ]+(?:văn bản|quyết định|nghị quyết|chỉ thị|thông tư|kế hoạch|"
+    r"(?<!\w)(?:dự thảo[ ]+\w+|(?:các|những|một số|mọi)[ ]+(?:văn bản|quyết định|nghị quyết|chỉ thị|thông tư|kế hoạch|"
     r"hướng dẫn|chương trình|quy định|nghị định|công văn)|văn bản)(?![ ]*(?:này|số)(?!\w))(?!\w)"
 )
 _SEPARATOR_END = re.compile(r"(?:,|;|(?<!\w)và|(?<!\w)hoặc|(?<!\w)cùng)[ ]*(?:(?:các|với)[ ]*)?$")
-_CLAUSE_END = re.compile(r"[;\n]|\.(?=[ ]|$)")
+_CLAUSE_END = re.compile(r"[;\n]|\.(?=[ ]|$)|:(?=[ ]*[+•\-–][ ])|(?<=[ ])[+•](?=[ ])")
 _LINE_LEAD = re.compile(
     r"[ ]*(?:#+[ ]*)?(?:(?:(?:\d+(?:\.\d+)*|[a-zđ]|[IVXLC]+)[.)/]|[-+•–])[ ]*)*"
     r"(?:(?:v/v|về việc)[ ]*:?[ ]*)?(?:(?:để|nhằm|tiếp tục|đồng thời)[ ]+)?"
@@ -244,25 +245,26 @@ def _acting_before(clause_cues: list[tuple[int, CueHit]], ci: int, folded: str) 
         return None
     p = prev[-1]
     here = next(h for i, h in clause_cues if i == ci)
-    if p.cue.role == "acting" and _FILLER.fullmatch(folded[p.end : here.start]):
-        return p
+    gap = folded[p.end : here.start]
+    if p.cue.role == "acting" and _FILLER.fullmatch(gap) and (p.cue.passive or _PINPOINTED.search(gap)):
+        return p  # "được sửa đổi tại X", "sửa đổi một số điều tại X" — but not "bổ sung theo X"
     return None
 
 
 def _acting_behind(
     cues: list[CueHit], clause_cues: list[tuple[int, CueHit]], mentions: list[Mention], ci: int
 ) -> CueHit | None:
-    """The acting cue whose object a locator only pinpoints (`Bãi bỏ khoản 3 … kèm theo QĐ …`)."""
+    """The acting cue whose object a locator only pinpoints (`Bãi bỏ khoản 3 … kèm theo QĐ …`):
+    the nearest cue before the locator, with no citation and no other cue between them."""
     loc = cues[ci]
     for i, hit in reversed(clause_cues):
         if i >= ci:
             continue
-        if hit.cue.role == "blocker":
-            return None
+        if hit.cue.role != "acting":
+            return None  # a blocker, or a "theo"/"tại" that the locator belongs to
         if any(hit.end <= mm.start < loc.start for mm in mentions):
             return None
-        if hit.cue.role == "acting":
-            return hit
+        return hit
     return None
 
 
