@@ -20,7 +20,10 @@ for _p in sorted(_PLACE_WORDS, key=len, reverse=True):
     _PLACES_BY_FIRST.setdefault(_p.split()[0], []).append(_p)
 _NAME_STOP = frozenset("về của và trên ban theo năm giai đến trong cho với tại nhiệm khóa khoá lần".split())
 _VOWELS = set("aeiouyàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ")
-_SYMBOL_LINE = re.compile(r"^[ ]*(?:#+[ ]*)?Số[ ]*:?[ ]*(?P<rest>.*)$")
+_SYMBOL_LINE = re.compile(
+    r"^[ ]*(?:#+[ ]*)?(?:(?P<kw>Nghị quyết|Luật|Bộ luật|Pháp lệnh|Nghị định|Quyết định|Thông tư|Chỉ thị)[ ]+số|Số)"
+    r"[ ]*:?[ ]*(?P<rest>.*)$"
+)
 _BLANK_NUMBER = re.compile(r"^[ .…_]*(?P<sep>[-/])[ ]*(?P<codes>[A-Za-zĐđ][A-Za-zĐđ0-9]*(?:[-/][A-Za-zĐđ0-9]+)*)")
 _PLACE_DATE = re.compile(
     r"(?:^|[ ])(?P<place>[A-ZĐÀ-Ỹ][^\n,;:|\d]{0,40}?)[ ]*,[ ]*ngày(?P<rest>[^\n]{0,40}?năm[ ]*(?:19|20)\d\d)"
@@ -38,6 +41,15 @@ _ORG_START = re.compile(
     r"Tỉnh ủy|Tỉnh uỷ|Huyện ủy|Huyện uỷ|Thành ủy|Thành uỷ|Văn phòng|Ngân hàng|Kiểm toán|Tòa án|Toà án|Viện|"
     r"Quốc hội|Mặt trận|Cục|Tổng cục)(?=\W)",
     re.IGNORECASE,
+)
+
+
+# Upper-case header lines that open an organisation of their own; any other line continues the one above.
+_ORG_HEAD = re.compile(
+    r"^(?:ban|uỷ ban|ủy ban|đảng đoàn|đảng uỷ|đảng bộ|công đoàn|liên đoàn|sở|phòng|tỉnh uỷ|thành uỷ|huyện uỷ|"
+    r"quận uỷ|thị uỷ|chi bộ|hội đồng|tiểu ban|cđcs|tổng|bộ|văn phòng|cục|viện|trường|công ty|mặt trận|đoàn|"
+    r"chính phủ|thủ tướng|ubnd|hđnd|lđlđ|mttq|uỷ ban mttq|tòa án|toà án|ngân hàng|kho bạc|trung tâm|"
+    r"hội|học viện|tạp chí|báo)(?!\w)"
 )
 
 
@@ -157,6 +169,8 @@ def parse_header(src: Source, vocab: Vocabulary) -> Header:
         rest = m.group("rest")
         base = offsets[i] + m.start("rest")
         found = find_symbols(rest, vocab)
+        if found and m.group("kw") and not re.fullmatch(r"[ ]*(?:[^\n,]{0,40},[ ]*ngày.*)?", rest[found[0][1] :]):
+            continue  # "Nghị định số 145/2020/NĐ-CP được …" is a citation, not the own number line
         if found and found[0][0] <= 2:
             s, e, sym = found[0]
             symbol, number, kind = sym.text, sym.number, sym.kind
@@ -337,8 +351,8 @@ def _issuing_block(
             if units:
                 break
             continue
-        if units and re.match(r"^(?:XÃ|PHƯỜNG|THỊ TRẤN|HUYỆN|QUẬN|THỊ XÃ|TỈNH|THÀNH PHỐ)\s(?!ỦY|UỶ)", text):
-            units[-1] = units[-1] + " " + text
+        if units and not _ORG_HEAD.match(fold(text)):
+            units[-1] = units[-1] + " " + text  # "ỦY BAN THƯỜNG VỤ / QUỐC HỘI", "… / XÃ LƯƠNG MINH"
         else:
             units.append(text)
     if not units:

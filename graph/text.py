@@ -139,7 +139,7 @@ def read_bytes(path: Path) -> bytes:
 _CONTINUES = re.compile(
     r"(?:\b(?:của|số|số:|về|và|ngày|tại|theo|thực hiện|với|cho|các|những|năm|tháng|hoặc|kèm|"
     r"ban hành|trong|đã|được|là|bởi|triển khai|quán triệt|căn cứ|hướng dẫn|thay thế|"
-    r"sửa đổi|bổ sung|bãi bỏ|khóa|khoá|nhiệm kỳ|đối với|giữa|cụ thể hóa|cụ thể hoá)|[,\-–(])\s*$",
+    r"sửa đổi|bổ sung|bãi bỏ|khóa|khoá|nhiệm kỳ|đối với|giữa|cụ thể hóa|cụ thể hoá)|,|(?<=\w)[ ]?[-–]|[(])\s*$",
     re.IGNORECASE,
 )
 _ENDS_SENTENCE = re.compile(r"[.;:!?…)\]]\s*$")
@@ -167,7 +167,7 @@ def repair_breaks(text: str) -> str:
         j = i + 1
         while j < n and not lines[j].strip():
             j += 1
-        if j >= n or not cur.strip() or j - i > 3:
+        if j >= n or not any(c.isalpha() for c in cur) or j - i > 3:
             i = j
             continue
         nxt = lines[j].lstrip()
