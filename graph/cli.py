@@ -9,8 +9,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from pyoxigraph import QueryResultsFormat, RdfFormat
+
 from .errors import InputError, VanbanError
 from .extract import Extraction, extract_path
+from .identity import DEFAULT_BASE, Iris
+from .ingest import IngestReport, ingest, remove, totals
+from .store import GraphStore
 from .vocab import load
 
 
@@ -78,6 +83,74 @@ def cmd_warnings(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
+DEFAULT_STORE = Path("var/store")
+
+
+def _open_store(args: argparse.Namespace) -> GraphStore:
+    return GraphStore(Path(args.store), Iris(args.base.rstrip("/")))
+
+
+def _progress(n: int, total: int, name: str) -> None:
+    if sys.stderr.isatty():
+        width = 30
+        done = int(width * n / max(total, 1))
+        sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {n}/{total} {name[-40:]:<40}")
+        if n == total:
+            sys.stderr.write("\n")
+    else:
+        sys.stderr.write(f"ingest {n}/{total} {name}\n")
+    sys.stderr.flush()
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    report = ingest([Path(p) for p in args.paths], store, progress=None if args.quiet else _progress)
+    for path, problem in report.failed:
+        print(f"vanban: {path}: {problem}", file=sys.stderr)
+    print(report.summary())
+    return 2 if report.failed else 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    removed = remove([Path(p) for p in args.paths], store)
+    print(f"{len(removed)} sources removed; " + totals(store, IngestReport()).summary().split("; ", 1)[1])
+    return 0 if removed else 1
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    text = Path(args.query[1:]).read_text(encoding="utf-8") if args.query.startswith("@") else args.query
+    result = store.query(text)
+    fmt = args.format
+    if isinstance(result, bool) or type(result).__name__ == "QueryBoolean":
+        print("true" if bool(result) else "false")
+        return 0
+    if type(result).__name__ == "QueryTriples":
+        rdf_format = {"ttl": RdfFormat.TURTLE, "nt": RdfFormat.N_TRIPLES, "jsonld": RdfFormat.JSON_LD,
+                      "xml": RdfFormat.RDF_XML}.get(fmt, RdfFormat.TURTLE)
+        sys.stdout.write(result.serialize(format=rdf_format).decode("utf-8"))
+        return 0
+    if fmt in ("json", "csv", "tsv", "xml"):
+        out = {"json": QueryResultsFormat.JSON, "csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV,
+               "xml": QueryResultsFormat.XML}[fmt]
+        sys.stdout.write(result.serialize(format=out).decode("utf-8"))
+        return 0
+    names = [v.value for v in result.variables]
+    rows = [[("" if sol[n] is None else sol[n].value) for n in names] for sol in result]
+    widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
+    print("  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)))
+    for r in rows:
+        print("  ".join(c[:60].ljust(w) for c, w in zip(r, widths, strict=True)))
+    print(f"({len(rows)} rows)", file=sys.stderr)
+    return 0
+
+
+def _store_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", default=str(DEFAULT_STORE), help="store folder (default: var/store)")
+    p.add_argument("--base", default=DEFAULT_BASE, help=f"base of the IRIs (default: {DEFAULT_BASE})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="vanban", description="Read Party, Front, union and state documents "
                                  "into a graph of what cites what.")
@@ -89,6 +162,20 @@ def build_parser() -> argparse.ArgumentParser:
     wa = sub.add_parser("warnings", help="list files (or folders of files) whose extraction left warnings")
     wa.add_argument("paths", nargs="+", metavar="PATH")
     wa.set_defaults(func=cmd_warnings)
+    ing = sub.add_parser("ingest", help="read files and folders into the store (unchanged files skipped)")
+    ing.add_argument("paths", nargs="+", metavar="PATH")
+    ing.add_argument("--quiet", action="store_true", help="no progress")
+    _store_options(ing)
+    ing.set_defaults(func=cmd_ingest)
+    rm = sub.add_parser("remove", help="remove the claims of sources from the store")
+    rm.add_argument("paths", nargs="+", metavar="PATH")
+    _store_options(rm)
+    rm.set_defaults(func=cmd_remove)
+    q = sub.add_parser("query", help="run a SPARQL query (or @file.rq) over the store")
+    q.add_argument("query")
+    q.add_argument("--format", default="table", choices=["table", "json", "csv", "tsv", "xml", "ttl", "nt", "jsonld"])
+    _store_options(q)
+    q.set_defaults(func=cmd_query)
     return ap
 
 

@@ -18,3 +18,15 @@ class InputError(VanbanError):
 
 class VocabularyError(VanbanError):
     """A vocabulary file in data/vocab is malformed."""
+
+
+class QueryError(VanbanError):
+    """A SPARQL query is malformed, refused, or ran past its limits."""
+
+
+class StoreError(VanbanError):
+    """The store cannot be opened, read or written."""
+
+
+class UnknownDocument(VanbanError):
+    """No document with that key or reference is known."""

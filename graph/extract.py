@@ -37,6 +37,7 @@ class Citation:
     relations: tuple[str, ...]
     mentions: tuple[tuple[int, int], ...]
     party: bool
+    mention_relations: tuple[str, ...] = ()  # the relation each mention states, in mention order
 
 
 @dataclass(frozen=True)
@@ -319,6 +320,7 @@ def _citation(g: _Group, mentions: list[Mention], decisions: list[Decision], voc
         relations=relations,
         mentions=tuple((mentions[i].start, mentions[i].end) for i in members),
         party=g.party,
+        mention_relations=tuple(decisions[i].relation for i in members),
     )
 
 

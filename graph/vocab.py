@@ -22,6 +22,8 @@ ROLES = ("acting", "cites", "locator", "blocker")
 @dataclass(frozen=True)
 class KindCode:
     code: str
+    cls: str  # the ontology class (vb:Resolution…)
+    en: str
     name: str
     party_name: str
     state_name: str
@@ -129,6 +131,8 @@ def load(folder: Path = VOCAB_DIR) -> Vocabulary:
     codes = tuple(
         KindCode(
             code=_need(e, "code", "kinds.toml"),
+            cls=_need(e, "class", "kinds.toml"),
+            en=_need(e, "en", "kinds.toml"),
             name=_need(e, "name", "kinds.toml"),
             party_name=str(e.get("party_name") or e["name"]),
             state_name=str(e.get("state_name") or e["name"]),

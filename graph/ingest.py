@@ -1,0 +1,189 @@
+"""Ingest and remove sources: read → extract → build RDF → replace the source's named graph.
+
+Unchanged files (same SHA-256) are skipped; a file that cannot be read is reported and the batch goes
+on; each source is written in one transaction. After every write the conflicts of the documents it
+touched are recomputed (sources disagreeing on a date are kept, and marked).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from .errors import InputError, VanbanError
+from .extract import extract_source
+from .identity import source_id
+from .rdf import RDF_TYPE, RELATION_PROPERTY, build, vb
+from .store import GraphStore
+from .text import decode, prepare
+from .vocab import Vocabulary, load
+
+SUFFIXES = (".txt", ".md", ".text")
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class IngestReport:
+    ingested: int = 0
+    skipped: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: int = 0
+    links_written: int = 0
+    documents: int = 0
+    nodes: int = 0
+    links: int = 0
+    conflicts: int = 0
+    ambiguous: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{self.ingested} ingested, {self.skipped} unchanged, {len(self.failed)} failed; "
+            f"store: {self.documents} source documents, {self.nodes} document nodes, {self.links} links, "
+            f"{self.conflicts} conflicts, {self.ambiguous} ambiguous references; {self.warnings} warnings"
+        )
+
+
+def iter_sources(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files as given; folders walked for text documents, in name order."""
+    for p in paths:
+        if p.is_dir():
+            yield from sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in SUFFIXES)
+        else:
+            yield p
+
+
+def source_name(path: Path) -> str:
+    """How a source is recorded: relative to the working folder when inside it."""
+    resolved = path.resolve()
+    try:
+        return os.path.relpath(resolved, Path.cwd()) if resolved.is_relative_to(Path.cwd()) else str(resolved)
+    except ValueError:
+        return str(resolved)
+
+
+def ingest(
+    paths: Iterable[Path], store: GraphStore, vocab: Vocabulary | None = None, progress: Progress | None = None
+) -> IngestReport:
+    """Ingest files and folders; never stops for one bad file."""
+    v = vocab or load()
+    report = IngestReport()
+    files = list(iter_sources(paths))
+    for n, path in enumerate(files, 1):
+        name = source_name(path)
+        try:
+            _ingest_one(path, name, store, v, report)
+        except InputError as e:
+            report.failed.append((str(path), e.problem))
+        except VanbanError as e:
+            report.failed.append((str(path), str(e)))
+        if progress:
+            progress(n, len(files), name)
+    store.flush()
+    totals(store, report)
+    return report
+
+
+def _ingest_one(path: Path, name: str, store: GraphStore, vocab: Vocabulary, report: IngestReport) -> None:
+    from .text import read_bytes
+
+    data = read_bytes(path)
+    digest = hashlib.sha256(data).hexdigest()
+    sid = source_id(name)
+    graph = store.iris.graph(sid)
+    if store.source_hash(graph) == digest:
+        report.skipped += 1
+        return
+    before = _nodes_of(store, graph)
+    ex = extract_source(prepare(decode(data, str(path)), str(path)), vocab)
+    built = build(ex, sid, name, digest, store.iris, vocab, resolve=store.series)
+    store.replace_graph(graph, built.quads)
+    report.ingested += 1
+    report.warnings += len(ex.warnings)
+    report.links_written += built.links
+    update_conflicts(store, set(built.nodes) | before)
+
+
+def remove(paths: Iterable[Path], store: GraphStore) -> list[str]:
+    """Remove the claims of these sources (files need not exist any more); returns the graphs removed."""
+    removed = []
+    known = {s["path"]: s["g"] for s in store.sources()}
+    for path in paths:
+        name = source_name(path)
+        graph = known.get(name) or known.get(str(path)) or store.iris.graph(source_id(name))
+        nodes = _nodes_of(store, graph)
+        if not nodes and graph not in known.values():
+            continue
+        store.drop_graph(graph)
+        update_conflicts(store, nodes)
+        removed.append(graph)
+    store.flush()
+    return removed
+
+
+def _nodes_of(store: GraphStore, graph: str) -> set[str]:
+    return {r["d"] for r in store.rows(f"SELECT DISTINCT ?d WHERE {{ GRAPH <{graph}> {{ ?d a vb:Document }} }}")}
+
+
+def update_conflicts(store: GraphStore, nodes: Iterable[str], batch: int = 200) -> None:
+    """Recompute the date conflicts of `nodes`: one vb:Conflict per document whose sources disagree."""
+    todo = sorted(nodes)
+    cg = store.iris.conflicts_graph
+    for i in range(0, len(todo), batch):
+        chunk = todo[i : i + batch]
+        values = " ".join(f"<{d}>" for d in chunk)
+        claims: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        for row in store.rows(
+            f"SELECT ?d ?v ?g ?src WHERE {{ VALUES ?d {{ {values} }} "
+            f"GRAPH ?g {{ ?d vb:date ?v . ?g vb:describes ?src }} }}"
+        ):
+            claims[row["d"]].append((row["v"], row["g"], row["src"]))
+        quads: list[Quad] = []
+        g = NamedNode(cg)
+        for d, found in claims.items():
+            if len({v for v, _, _ in found}) < 2:
+                continue
+            path = d.split("/doc/", 1)[-1]
+            c = store.iris.conflict(path, "date")
+            quads += [
+                Quad(NamedNode(c), RDF_TYPE, vb("Conflict"), g),
+                Quad(NamedNode(c), vb("about"), NamedNode(d), g),
+                Quad(NamedNode(c), vb("onProperty"), vb("date"), g),
+            ]
+            for n, (value, graph, src) in enumerate(sorted(found), 1):
+                cl = NamedNode(f"{c}/claim/{n}")
+                quads += [
+                    Quad(NamedNode(c), vb("claim"), cl, g),
+                    Quad(cl, RDF_TYPE, vb("Claim"), g),
+                    Quad(cl, vb("value"), Literal(value, datatype=NamedNode("http://www.w3.org/2001/XMLSchema#date")), g),
+                    Quad(cl, vb("claimedBy"), NamedNode(src), g),
+                    Quad(cl, vb("inGraph"), NamedNode(graph), g),
+                ]
+        insert = ""
+        if quads:
+            body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+            insert = f" ;\nINSERT DATA {{ GRAPH <{cg}> {{\n{body}\n}} }}"
+        store.ox.update(
+            f"PREFIX vb: <{vb('').value}>\n"
+            f"DELETE {{ GRAPH <{cg}> {{ ?c ?p ?o . ?cl ?p2 ?o2 }} }} WHERE {{ GRAPH <{cg}> {{ "
+            f"VALUES ?d {{ {values} }} ?c vb:about ?d ; ?p ?o . OPTIONAL {{ ?c vb:claim ?cl . ?cl ?p2 ?o2 }} }} }}"
+            + insert
+        )
+
+
+def totals(store: GraphStore, report: IngestReport) -> IngestReport:
+    rels = " ".join(f"vb:{p}" for p in RELATION_PROPERTY.values())
+    report.documents = store.count("GRAPH ?x { ?x a vb:SourceGraph }")
+    report.nodes = store.count("?x a vb:Document")
+    for row in store.rows(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {rels} }} ?s ?p ?o }} }}"
+    ):
+        report.links = int(row["n"])
+    report.conflicts = store.count("?x a vb:Conflict")
+    report.ambiguous = store.count("?x a vb:UnresolvedReference")
+    return report
