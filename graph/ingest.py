@@ -25,6 +25,9 @@ from .text import decode, prepare
 from .vocab import Vocabulary, load
 
 SUFFIXES = (".txt", ".md", ".text")
+CLAIM_SOURCES = 20  # sources listed per claim (all are counted): keeps a popular document's update small
+XSD_DATE = NamedNode("http://www.w3.org/2001/XMLSchema#date")
+XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 Progress = Callable[[int, int, str], None]
 
 
@@ -146,7 +149,10 @@ def update_conflicts(store: GraphStore, nodes: Iterable[str], batch: int = 200) 
         quads: list[Quad] = []
         g = NamedNode(cg)
         for d, found in claims.items():
-            if len({v for v, _, _ in found}) < 2:
+            by_value: dict[str, list[tuple[str, str]]] = defaultdict(list)
+            for value, graph, src in found:
+                by_value[value].append((src, graph))
+            if len(by_value) < 2:
                 continue
             path = d.split("/doc/", 1)[-1]
             c = store.iris.conflict(path, "date")
@@ -155,23 +161,28 @@ def update_conflicts(store: GraphStore, nodes: Iterable[str], batch: int = 200) 
                 Quad(NamedNode(c), vb("about"), NamedNode(d), g),
                 Quad(NamedNode(c), vb("onProperty"), vb("date"), g),
             ]
-            for n, (value, graph, src) in enumerate(sorted(found), 1):
+            for n, (value, sources) in enumerate(sorted(by_value.items()), 1):
                 cl = NamedNode(f"{c}/claim/{n}")
                 quads += [
                     Quad(NamedNode(c), vb("claim"), cl, g),
                     Quad(cl, RDF_TYPE, vb("Claim"), g),
-                    Quad(cl, vb("value"), Literal(value, datatype=NamedNode("http://www.w3.org/2001/XMLSchema#date")), g),
-                    Quad(cl, vb("claimedBy"), NamedNode(src), g),
-                    Quad(cl, vb("inGraph"), NamedNode(graph), g),
+                    Quad(cl, vb("value"), Literal(value, datatype=XSD_DATE), g),
+                    Quad(cl, vb("sourceCount"), Literal(str(len(sources)), datatype=XSD_INTEGER), g),
                 ]
+                for src, graph in sorted(sources)[:CLAIM_SOURCES]:
+                    quads += [Quad(cl, vb("claimedBy"), NamedNode(src), g),
+                              Quad(cl, vb("inGraph"), NamedNode(graph), g)]
         insert = ""
         if quads:
             body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
             insert = f" ;\nINSERT DATA {{ GRAPH <{cg}> {{\n{body}\n}} }}"
+        # claims first, then the conflicts: two linear deletes (one joined delete is a cross product)
         store.ox.update(
             f"PREFIX vb: <{vb('').value}>\n"
-            f"DELETE {{ GRAPH <{cg}> {{ ?c ?p ?o . ?cl ?p2 ?o2 }} }} WHERE {{ GRAPH <{cg}> {{ "
-            f"VALUES ?d {{ {values} }} ?c vb:about ?d ; ?p ?o . OPTIONAL {{ ?c vb:claim ?cl . ?cl ?p2 ?o2 }} }} }}"
+            f"DELETE {{ GRAPH <{cg}> {{ ?cl ?p ?o }} }} WHERE {{ GRAPH <{cg}> {{ "
+            f"VALUES ?d {{ {values} }} ?c vb:about ?d ; vb:claim ?cl . ?cl ?p ?o }} }} ;\n"
+            f"DELETE {{ GRAPH <{cg}> {{ ?c ?p ?o }} }} WHERE {{ GRAPH <{cg}> {{ "
+            f"VALUES ?d {{ {values} }} ?c vb:about ?d ; ?p ?o }} }}"
             + insert
         )
 

@@ -195,22 +195,22 @@ def build(
         if c.symbol:
             targets.setdefault(c.symbol, target)
         for rel in c.relations:
-            prop = vb(RELATION_PROPERTY[rel])
-            b.add(own, prop, NamedNode(target))
+            rel_prop = vb(RELATION_PROPERTY[rel])
+            b.add(own, rel_prop, NamedNode(target))
             stated = [m for m, r in zip(c.mentions, c.mention_relations or c.relations, strict=False) if r == rel]
             for start, end in (stated or list(c.mentions))[:MAX_EVIDENCE_PER_RELATION]:
                 evidence_n += 1
-                _evidence(b, ex.text, iris.evidence(source, evidence_n), own, target, prop, own, start, end)
+                _evidence(b, ex.text, iris.evidence(source, evidence_n), own, target, rel_prop, own, start, end)
     links = 0
     for lk in ex.links:
         a, t = targets.get(lk.source), targets.get(lk.target)
         if not a or not t or a == t:
             continue
-        prop = vb(RELATION_PROPERTY[lk.relation])
-        b.add(a, prop, NamedNode(t))
+        link_prop = vb(RELATION_PROPERTY[lk.relation])
+        b.add(a, link_prop, NamedNode(t))
         links += 1
         evidence_n += 1
-        _evidence(b, ex.text, iris.evidence(source, evidence_n), a, t, prop, own, lk.span[0], lk.span[1])
+        _evidence(b, ex.text, iris.evidence(source, evidence_n), a, t, link_prop, own, lk.span[0], lk.span[1])
     return Built(graph=g, own=own, quads=tuple(b.quads), nodes=tuple(dict.fromkeys(b.nodes)), links=links)
 
 
@@ -319,7 +319,7 @@ def _evidence(b: _Builder, text: str, iri: str, source: str, target: str, prop: 
 def nodes_in(quads: Iterable[Quad]) -> set[str]:
     """Every document IRI typed in a set of quads."""
     doc = vb("Document")
-    return {q.subject.value for q in quads if q.predicate == RDF_TYPE and q.object == doc}
+    return {str(q.subject)[1:-1] for q in quads if q.predicate == RDF_TYPE and q.object == doc}
 
 
 __all__ = ["RELATION_PROPERTY", "VB", "Built", "build", "nodes_in", "quote_span", "series_of", "slug"]

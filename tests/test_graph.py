@@ -1,0 +1,185 @@
+"""The knowledge graph on the seeds: identity, relations, evidence, conflicts, SHACL and the ontology."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from pyshacl import validate
+
+from graph.identity import Iris
+from graph.ingest import ingest, remove
+from graph.store import GraphStore
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "data" / "documents"
+BASE = "https://w3id.org/vanban"
+NQ02 = f"{BASE}/doc/tw/nq/2021/02"
+CTR12 = f"{BASE}/doc/lai-chau/tu/ctr/2021/12"
+CV98 = f"{BASE}/doc/lai-chau/dd/cv/2023/98"
+QC06 = f"{BASE}/doc/lai-chau/tu/qc/2019/06"
+KH13 = f"{BASE}/doc/lai-chau/mttq-btt/kh/2019/13"
+CV570 = f"{BASE}/doc/lai-chau/ldld/cv/2020/570"
+
+
+@pytest.fixture()
+def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GraphStore:
+    monkeypatch.chdir(tmp_path)
+    docs = tmp_path / "docs"
+    shutil.copytree(SEEDS, docs)
+    store = GraphStore(None, Iris(BASE))
+    report = ingest([docs], store)
+    assert report.ingested == 2 and not report.failed
+    return store
+
+
+def values(store: GraphStore, sparql: str, var: str) -> set[str]:
+    return {row[var] for row in store.rows(sparql)}
+
+
+def test_sixteen_nodes(seeded: GraphStore) -> None:
+    assert seeded.count("?x a vb:Document") == 16
+
+
+def test_implementation_chain(seeded: GraphStore) -> None:
+    assert values(seeded, f"SELECT ?d WHERE {{ ?d vb:implements <{NQ02}> }}", "d") == {CTR12}
+    assert CV98 in values(seeded, f"SELECT ?d WHERE {{ ?d vb:implements <{CTR12}> }}", "d")
+    assert values(seeded, f"SELECT DISTINCT ?d WHERE {{ ?d vb:implements+ <{NQ02}> }}", "d") == {CTR12, CV98}
+    assert values(seeded, f"SELECT ?d WHERE {{ <{KH13}> vb:implements ?d }}", "d") == {QC06}
+
+
+def test_every_link_has_evidence(seeded: GraphStore) -> None:
+    rows = list(seeded.rows(
+        f"SELECT ?quote ?stated WHERE {{ ?e vb:source <{CTR12}> ; vb:target <{NQ02}> ; "
+        f"vb:relation vb:implements ; vb:quote ?quote ; vb:statedIn ?stated }}"
+    ))
+    assert rows and rows[0]["stated"] == CV98
+    assert "12-CTr/TU" in rows[0]["quote"] and "02-NQ/TW" in rows[0]["quote"]
+    missing = list(seeded.rows(
+        "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o . VALUES ?p { vb:cites vb:basedOn vb:implements vb:guides "
+        "vb:amends vb:replaces vb:repeals vb:corrects } FILTER NOT EXISTS { ?e vb:source ?s ; vb:target ?o ; "
+        "vb:relation ?p } } }"
+    ))
+    assert missing == []
+
+
+def test_date_conflict_kept_with_sources(seeded: GraphStore) -> None:
+    rows = {(r["v"], r["src"]) for r in seeded.rows(
+        f"SELECT ?v ?src WHERE {{ ?c a vb:Conflict ; vb:about <{QC06}> ; vb:onProperty vb:date ; vb:claim ?cl . "
+        f"?cl vb:value ?v ; vb:claimedBy ?src }}"
+    )}
+    assert rows == {("2019-04-04", CV570), ("2019-04-24", CV98)}
+
+
+def test_no_blank_nodes(seeded: GraphStore) -> None:
+    assert not any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in seeded.ox)
+
+
+def _graphs(store: GraphStore) -> dict[str, rdflib.Graph]:
+    """Each named graph of the store as an rdflib Graph (through N-Triples)."""
+    out = {}
+    for name in store.ox.named_graphs():
+        data = store.ox.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)
+        out[name.value] = rdflib.Graph().parse(data=data, format="nt")
+    return out
+
+
+def test_shacl_every_graph(seeded: GraphStore) -> None:
+    shapes = rdflib.Graph().parse(ROOT / "data" / "shapes.ttl")
+    ontology = rdflib.Graph().parse(ROOT / "ontology.ttl")
+    graphs = _graphs(seeded)
+    assert len(graphs) >= 3  # two sources and the conflicts
+    for name, data in graphs.items():
+        conforms, _, text = validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none")
+        assert conforms, (name, text)
+
+
+def test_shapes_catch_a_broken_graph(seeded: GraphStore) -> None:
+    """The shapes can fail: an evidence node without its quote does not conform."""
+    shapes = rdflib.Graph().parse(ROOT / "data" / "shapes.ttl")
+    data = _graphs(seeded)[seeded.sources()[0]["g"]]
+    vbq = rdflib.URIRef("https://w3id.org/vanban/ontology#quote")
+    data.remove((None, vbq, None))
+    conforms, _, _ = validate(data, shacl_graph=shapes, inference="none")
+    assert not conforms
+
+
+def test_every_emitted_term_is_declared(seeded: GraphStore) -> None:
+    ontology = rdflib.Graph().parse(ROOT / "ontology.ttl")
+    declared = {str(s) for s in ontology.subjects(rdflib.RDF.type, None)}
+    used = set()
+    for q in seeded.ox:
+        used.add(q.predicate.value)
+        if q.predicate.value == str(rdflib.RDF.type):
+            used.add(q.object.value)
+        if q.predicate.value.endswith("#relation") or q.predicate.value.endswith("#onProperty"):
+            used.add(q.object.value)
+    used.discard(str(rdflib.RDF.type))
+    assert sorted(used - declared) == []
+
+
+def test_kinds_in_ontology() -> None:
+    from graph.vocab import load
+
+    ontology = rdflib.Graph().parse(ROOT / "ontology.ttl")
+    declared = {str(s) for s in ontology.subjects(rdflib.RDF.type, None)}
+    for code in load().codes:
+        assert f"https://w3id.org/vanban/ontology#{code.cls}" in declared
+        assert Iris().kind(code.code) in declared
+
+
+def test_reingest_changes_nothing(seeded: GraphStore, tmp_path: Path) -> None:
+    before = set(seeded.ox)
+    report = ingest([tmp_path / "docs"], seeded)
+    assert (report.ingested, report.skipped) == (0, 2)
+    assert set(seeded.ox) == before
+
+
+def test_changed_file_replaces_only_its_claims(seeded: GraphStore, tmp_path: Path) -> None:
+    sources = {Path(s["path"]).name: s["g"] for s in seeded.sources()}
+    g570, g98 = sources["570-LDLD-2020-LaiChau.txt"], sources["98-CV-DD-2023-LaiChau.txt"]
+    quads_98 = set(seeded.ox.quads_for_pattern(None, None, None, ox.NamedNode(g98)))
+    doc = tmp_path / "docs" / "570-LDLD-2020-LaiChau.txt"
+    text = doc.read_text(encoding="utf-8")
+    doc.write_text(text.replace("theo Hướng dẫn số 17/HD-LĐLĐ ngày 03/12/2019 của Ban Thường vụ LĐLĐ tỉnh", "theo quy định"),
+                   encoding="utf-8")
+    report = ingest([tmp_path / "docs"], seeded)
+    assert (report.ingested, report.skipped) == (1, 1)
+    assert set(seeded.ox.quads_for_pattern(None, None, None, ox.NamedNode(g98))) == quads_98
+    hd17 = f"{BASE}/doc/lai-chau/ldld/hd/2019/17"
+    assert seeded.count(f"<{hd17}> ?p ?x") == 0  # the node only that file cited is gone
+    assert seeded.count(f"GRAPH <{g570}> {{ <{QC06}> ?p ?x }}") > 0
+
+
+def test_remove_source(seeded: GraphStore, tmp_path: Path) -> None:
+    assert remove([tmp_path / "docs" / "570-LDLD-2020-LaiChau.txt"], seeded)
+    assert seeded.count(f"<{CV570}> ?p ?x") == 0
+    assert seeded.count(f"<{QC06}> ?p ?x") > 0  # 98 still cites it
+    assert seeded.count("?c a vb:Conflict") == 0  # one source left: no disagreement
+    assert seeded.count("?x a vb:Document") == 12
+
+
+def test_year_less_reference_keeps_candidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("Căn cứ Quy định 124-QĐ/TW, ngày 02/2/2018 của Ban Bí thư.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Thay thế Quy định 124-QĐ/TW năm 2023.", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("Theo Quy định số 124-QĐ/TW về kiểm điểm.", encoding="utf-8")
+    store = GraphStore(None, Iris(BASE))
+    ingest([tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"], store)
+    assert values(store, "SELECT ?d WHERE { ?d vb:symbol '124-QĐ/TW' ; vb:year ?y }", "d") == {
+        f"{BASE}/doc/tw/qd/2018/124", f"{BASE}/doc/tw/qd/2023/124"}
+    cands = values(store, "SELECT ?c WHERE { ?r a vb:UnresolvedReference ; vb:candidate ?c }", "c")
+    assert cands == {f"{BASE}/doc/tw/qd/2018/124", f"{BASE}/doc/tw/qd/2023/124"}
+
+
+def test_example_queries_run(seeded: GraphStore) -> None:
+    results = {}
+    for rq in sorted((ROOT / "data" / "queries").glob("*.rq")):
+        results[rq.stem] = list(seeded.rows(rq.read_text(encoding="utf-8")))
+    assert {r["doc"] for r in results["implementers-transitive"]} == {CTR12, CV98}
+    assert {r["value"] for r in results["conflicts"]} == {"2019-04-04", "2019-04-24"}
+    assert {r["symbol"] for r in results["basis"] if "symbol" in r} >= {"12-CTr/TU", "04-TT/TU", "179/KH-TLĐ"}
+    assert results["per-issuer-year"]
