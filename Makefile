@@ -14,9 +14,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Until the server lands, `make run` reads data/documents/ and prints a readable summary.
+# `make run`: install, read data/documents/ into var/store (unchanged files are skipped), serve on :8000.
 run: $(STAMP)
 	$(BIN)/vanban extract data/documents/*
+	$(BIN)/vanban ingest data/documents
+	$(BIN)/vanban serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
 	$(BIN)/ruff check graph api tests bench
@@ -25,6 +27,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/extract.py
+	$(BIN)/python bench/graph.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

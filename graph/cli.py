@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -146,6 +147,19 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the API with uvicorn in its own process image (graph/ never imports the web layer)."""
+    env = dict(os.environ)
+    env.setdefault("VANBAN_STORE", args.store)
+    env.setdefault("VANBAN_BASE", args.base)
+    argv = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", args.host,
+            "--port", str(args.port)]
+    print(f"vanban: serving {env['VANBAN_STORE']} on http://{args.host}:{args.port} (SPARQL at /sparql)",
+          file=sys.stderr)
+    os.execvpe(sys.executable, argv, env)
+    return 0  # not reached
+
+
 def _store_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", default=str(DEFAULT_STORE), help="store folder (default: var/store)")
     p.add_argument("--base", default=DEFAULT_BASE, help=f"base of the IRIs (default: {DEFAULT_BASE})")
@@ -176,6 +190,11 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--format", default="table", choices=["table", "json", "csv", "tsv", "xml", "ttl", "nt", "jsonld"])
     _store_options(q)
     q.set_defaults(func=cmd_query)
+    sv = sub.add_parser("serve", help="serve the SPARQL endpoint (and the API) over HTTP")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8000)
+    _store_options(sv)
+    sv.set_defaults(func=cmd_serve)
     return ap
 
 

@@ -30,3 +30,15 @@ class StoreError(VanbanError):
 
 class UnknownDocument(VanbanError):
     """No document with that key or reference is known."""
+
+
+class QueryTimeout(QueryError):
+    """A query ran past its time limit."""
+
+
+class RowCapExceeded(QueryError):
+    """A query returned more rows than the cap allows."""
+
+
+class UpdateRefused(VanbanError):
+    """A SPARQL update without the admin token (the endpoint is read-only)."""

@@ -144,8 +144,8 @@ def test_changed_file_replaces_only_its_claims(seeded: GraphStore, tmp_path: Pat
     quads_98 = set(seeded.ox.quads_for_pattern(None, None, None, ox.NamedNode(g98)))
     doc = tmp_path / "docs" / "570-LDLD-2020-LaiChau.txt"
     text = doc.read_text(encoding="utf-8")
-    doc.write_text(text.replace("theo Hướng dẫn số 17/HD-LĐLĐ ngày 03/12/2019 của Ban Thường vụ LĐLĐ tỉnh", "theo quy định"),
-                   encoding="utf-8")
+    cited = "theo Hướng dẫn số 17/HD-LĐLĐ ngày 03/12/2019 của Ban Thường vụ LĐLĐ tỉnh"
+    doc.write_text(text.replace(cited, "theo quy định"), encoding="utf-8")
     report = ingest([tmp_path / "docs"], seeded)
     assert (report.ingested, report.skipped) == (1, 1)
     assert set(seeded.ox.quads_for_pattern(None, None, None, ox.NamedNode(g98))) == quads_98

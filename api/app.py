@@ -1,0 +1,51 @@
+"""The vanban web app: one core (graph/) behind the CLI and this API.
+
+    uvicorn api.app:create_app --factory      # settings from VANBAN_* (see api/settings.py)
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from graph.identity import Iris
+from graph.store import GraphStore
+
+from . import errors, sparql
+from .settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
+    """Build the app around one store (opened here unless given: tests pass an in-memory one)."""
+    cfg = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if store is None:
+            app.state.store = GraphStore(cfg.store, Iris(cfg.base.rstrip("/")))
+        yield
+        app.state.store.flush()
+
+    app = FastAPI(
+        title="vanban",
+        summary="A knowledge graph of Vietnamese Party, Front, union and state documents.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = cfg
+    if store is not None:
+        app.state.store = store
+    if cfg.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=cfg.cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["*"])
+    errors.install(app)
+    app.include_router(sparql.router)
+
+    @app.get("/", operation_id="root", summary="What this server offers")
+    async def root() -> dict[str, object]:
+        return {"ok": True, "name": "vanban", "sparql": "/sparql", "docs": "/docs", "openapi": "/openapi.json"}
+
+    return app
