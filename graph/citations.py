@@ -29,6 +29,8 @@ _FORM_BEFORE = re.compile(r"(?:mẫu|biểu|phụ lục)(?:[ ]+số)?[ ]*:?[ ]*$
 _OWN_NUMBER_BEFORE = re.compile(r"(?:^|\n)[ ]*(?:#+[ ]*)?số[ ]*:?[ ]*$", re.IGNORECASE)
 _SO = r"(?:[ ]*(?:số|so)[ ]*:?|[ ]*:)?[ ]*"
 _SO_RE = re.compile(_SO)
+# kinds that are only a reference with "số" before the number (a list item "Văn bản 1" is none)
+_NEEDS_SO = frozenset(fold(w) for w in ("Văn bản", "Công văn", "Biên bản", "Báo cáo", "Tờ trình", "Phương án"))
 _NAMED_KINDS = ("Bộ luật", "Bộ Luật", "Luật", "Hiến pháp", "Pháp lệnh", "Điều lệ")
 _PARTY_RESOLUTION = re.compile(
     r"Nghị quyết[ ]+(?:(?:Hội nghị|Đại hội)[ ]+)?(?:lần[ ]+thứ[ ]+\w+[ ]+)?(?:Ban Chấp hành[ ]+)?"
@@ -301,8 +303,9 @@ def find_mentions(src: Source, vocab: Vocabulary) -> list[Mention]:
         if len(number) == 4 and number[:2] in ("19", "20"):
             continue
         kind_word = work[ks:ke]
-        if not kind_word[:1].isupper() and not re.match(r"[ ]*(?:số|so)\b", work[ke : ke + 5], re.IGNORECASE):
-            continue  # "các quyết định 5 …": a lower-case kind word needs "số"
+        has_so = bool(re.match(r"[ ]*(?:số|so)\b", work[ke : ke + 5], re.IGNORECASE))
+        if not has_so and (not kind_word[:1].isupper() or fold(kind_word) in _NEEDS_SO):
+            continue  # "các quyết định 5", "Văn bản 1:": a bare number names no document here
         end = num.end()
         date, year, issuer, ev_end, tail_end = _tail(work, end)
         title, title_end = _title(work, tail_end, -1)

@@ -183,3 +183,14 @@ def test_example_queries_run(seeded: GraphStore) -> None:
     assert {r["value"] for r in results["conflicts"]} == {"2019-04-04", "2019-04-24"}
     assert {r["symbol"] for r in results["basis"] if "symbol" in r} >= {"12-CTr/TU", "04-TT/TU", "179/KH-TLĐ"}
     assert results["per-issuer-year"]
+
+
+def test_rdflib_view(seeded: GraphStore) -> None:
+    from graph.rdflib_view import to_rdflib
+
+    ds = to_rdflib(seeded)
+    assert isinstance(ds, rdflib.Dataset)
+    assert sum(1 for _ in ds.quads((None, None, None, None))) == len(seeded)
+    g = to_rdflib(seeded, seeded.sources()[0]["g"])
+    vbns = rdflib.Namespace("https://w3id.org/vanban/ontology#")
+    assert (None, rdflib.RDF.type, vbns.SourceGraph) in g
