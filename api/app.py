@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from graph.identity import Iris
+from graph.lineage import LineageIndex
 from graph.store import GraphStore
 
-from . import errors, sparql
+from . import errors, rest, sparql
 from .settings import Settings, get_settings
 
 
@@ -26,6 +28,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if store is None:
             app.state.store = GraphStore(cfg.store, Iris(cfg.base.rstrip("/")))
+        # the lineage index lives next to the store; a restart loads it instead of rebuilding it
+        app.state.lineage_path = Path(str(cfg.store) + ".lineage") if cfg.store and store is None else None
+        app.state.lineage = LineageIndex.open(app.state.store, app.state.lineage_path)
         yield
         app.state.store.flush()
 
@@ -43,6 +48,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                            allow_headers=["*"])
     errors.install(app)
     app.include_router(sparql.router)
+    app.include_router(rest.router)
+    app.include_router(rest.doc_router)
 
     @app.get("/", operation_id="root", summary="What this server offers")
     async def root() -> dict[str, object]:

@@ -12,10 +12,13 @@ from typing import TextIO
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
+from .documents import DEFAULT_DOWN, DEFAULT_UP, lineage_page, relation_set, resolve
 from .errors import InputError, VanbanError
+from .export import FORMATS, export
 from .extract import Extraction, extract_path
 from .identity import DEFAULT_BASE, Iris
 from .ingest import IngestReport, ingest, remove, totals
+from .lineage import LineageIndex
 from .store import GraphStore
 from .vocab import load
 
@@ -103,9 +106,14 @@ def _progress(n: int, total: int, name: str) -> None:
     sys.stderr.flush()
 
 
+def _lineage_path(args: argparse.Namespace) -> Path:
+    return Path(str(args.store) + ".lineage")
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     store = _open_store(args)
     report = ingest([Path(p) for p in args.paths], store, progress=None if args.quiet else _progress)
+    LineageIndex.open(store, _lineage_path(args))  # keep the lineage index in step with the store
     for path, problem in report.failed:
         print(f"vanban: {path}: {problem}", file=sys.stderr)
     print(report.summary())
@@ -115,6 +123,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     store = _open_store(args)
     removed = remove([Path(p) for p in args.paths], store)
+    LineageIndex.open(store, _lineage_path(args))
     print(f"{len(removed)} sources removed; " + totals(store, IngestReport()).summary().split("; ", 1)[1])
     return 0 if removed else 1
 
@@ -144,6 +153,55 @@ def cmd_query(args: argparse.Namespace) -> int:
     for r in rows:
         print("  ".join(c[:60].ljust(w) for c, w in zip(r, widths, strict=True)))
     print(f"({len(rows)} rows)", file=sys.stderr)
+    return 0
+
+
+def cmd_lineage(args: argparse.Namespace) -> int:
+    """Print what implements a document (--down, the default) or what it rests on (--up), as a tree."""
+    store = _open_store(args)
+    idx = LineageIndex.open(store, _lineage_path(args))
+    key = args.ref
+    if key not in idx.keys and key not in idx.ids:
+        found = [c for r in resolve(idx, args.ref) for c in r["candidates"]]
+        if not found:
+            print(f"vanban: no document matches {args.ref!r}", file=sys.stderr)
+            return 2
+        if len(found) > 1:
+            print(f"vanban: {args.ref!r} is ambiguous: " + ", ".join(c["key"] for c in found), file=sys.stderr)
+        key = found[0]["key"]
+    rels = relation_set(args.relations.split(",") if args.relations else None,
+                        DEFAULT_UP if args.up else DEFAULT_DOWN)
+    page = lineage_page(store, idx, key, upward=args.up, relations=rels, depth=args.depth, limit=args.limit,
+                        cursor=None)
+    if args.json:
+        print(json.dumps({"document": key, "items": page.items}, ensure_ascii=False, indent=1))
+        return 0
+    root = idx.nodes[idx.keys[key]] if key in idx.keys else idx.nodes[idx.ids[key]]
+    print(f"{root.symbol or root.key}  {root.title or ''}".rstrip())
+    def label(key: str) -> str:
+        node = idx.nodes[idx.keys[key]]
+        return node.symbol or node.key
+
+    for item in page.items:
+        why = "; ".join(f"{label(e['from'])} {e['relation']} {label(e['to'])}" for e in item["edges"])
+        print(f"{'    ' * item['depth']}└─ {item['symbol'] or item['key']}  {item['date'] or ''}  ({why})")
+    if page.next_cursor:
+        print(f"… more (raise --limit; shown {len(page.items)})")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    idx = LineageIndex.open(store, _lineage_path(args))
+    chunks = export(store, idx, args.format, args.root, args.direction, args.depth)
+    if args.output:
+        with open(args.output, "wb") as f:
+            for chunk in chunks:
+                f.write(chunk)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        for chunk in chunks:
+            sys.stdout.buffer.write(chunk)
     return 0
 
 
@@ -190,6 +248,25 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--format", default="table", choices=["table", "json", "csv", "tsv", "xml", "ttl", "nt", "jsonld"])
     _store_options(q)
     q.set_defaults(func=cmd_query)
+    li = sub.add_parser("lineage", help="what implements a document (or, --up, what it rests on), as a tree")
+    li.add_argument("ref", help="a key (tw-nq-2021-02) or a reference (\"Nghị quyết số 02-NQ/TW\")")
+    direction = li.add_mutually_exclusive_group()
+    direction.add_argument("--up", action="store_true", help="what it rests on")
+    direction.add_argument("--down", action="store_true", help="what implements it (the default)")
+    li.add_argument("--depth", type=int, default=10)
+    li.add_argument("--limit", type=int, default=200)
+    li.add_argument("--relations", default=None, help="comma-separated, e.g. implements,guides")
+    li.add_argument("--json", action="store_true")
+    _store_options(li)
+    li.set_defaults(func=cmd_lineage)
+    ex2 = sub.add_parser("export", help="export the graph (or a lineage subgraph) for Gephi, Neo4j, Cytoscape…")
+    ex2.add_argument("--format", required=True, choices=list(FORMATS))
+    ex2.add_argument("-o", "--output", default=None, help="file to write (default: standard output)")
+    ex2.add_argument("--root", default=None, help="a document key: export only its lineage")
+    ex2.add_argument("--direction", default="down", choices=["down", "up", "both"])
+    ex2.add_argument("--depth", type=int, default=10)
+    _store_options(ex2)
+    ex2.set_defaults(func=cmd_export)
     sv = sub.add_parser("serve", help="serve the SPARQL endpoint (and the API) over HTTP")
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8000)

@@ -344,6 +344,17 @@ def extract_source(src: Source, vocab: Vocabulary | None = None) -> Extraction:
     )
 
 
+def references(text: str, vocab: Vocabulary | None = None) -> list[Citation]:
+    """The documents a free-text reference names (`Nghị quyết số 02-NQ/TW`), read with the citation
+    grammar only: a lone symbol line here is a reference, not the header of a document."""
+    v = vocab or load()
+    src = prepare(text, "<reference>")
+    empty = Header(None, None, None, None, None, None, None, None, None)
+    mentions = find_mentions(src, v)
+    citations, _, _ = gather(mentions, decide(src, v, mentions), empty, v)
+    return citations
+
+
 def extract_text(text: str, name: str = "<text>", vocab: Vocabulary | None = None) -> Extraction:
     """Extract from a string (tests, the API's free-text reference reader)."""
     return extract_source(prepare(text, name), vocab)

@@ -8,6 +8,7 @@ union of the named graphs. Oxigraph's store is repeatable-read: a query sees one
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -63,18 +64,35 @@ class GraphStore:
     # -- writing ---------------------------------------------------------------------------------
 
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
-        """Put `quads` in place of whatever `graph` held, in one transaction."""
+        """Put `quads` in place of whatever `graph` held, in one transaction (with a new write stamp)."""
         body = quads_to_insert(graph, quads)
         try:
-            self.ox.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{\n{body}\n}}")
+            self.ox.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{\n{body}\n}} ;\n{self._new_stamp()}")
         except (OSError, SyntaxError) as e:
             raise StoreError(f"cannot write graph {graph}: {e}") from None
 
     def drop_graph(self, graph: str) -> None:
         try:
-            self.ox.update(f"DROP SILENT GRAPH <{graph}>")
+            self.ox.update(f"DROP SILENT GRAPH <{graph}> ;\n{self._new_stamp()}")
         except OSError as e:
             raise StoreError(f"cannot remove graph {graph}: {e}") from None
+
+    @property
+    def meta_graph(self) -> str:
+        return f"{self.iris.base}/graph/derived/meta"
+
+    def _new_stamp(self) -> str:
+        m = self.meta_graph
+        return (f"DELETE WHERE {{ GRAPH <{m}> {{ <{m}> <{VB}stamp> ?s }} }} ;\n"
+                f'INSERT DATA {{ GRAPH <{m}> {{ <{m}> <{VB}stamp> "{uuid.uuid4().hex}" }} }}')
+
+    def stamp(self) -> str:
+        """Changes with every write of a source graph: what derived indexes compare against."""
+        m = ox.NamedNode(self.meta_graph)
+        for q in self.ox.quads_for_pattern(m, ox.NamedNode(VB + "stamp"), None, m):
+            obj = q.object
+            return obj.value if isinstance(obj, ox.Literal) else str(obj)
+        return ""
 
     def flush(self) -> None:
         if self.path is not None:

@@ -1,0 +1,177 @@
+"""The lineage REST API under /api: thin routes over graph.documents, graph.lineage and graph.export."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+
+from graph.documents import (
+    DEFAULT_DOWN,
+    DEFAULT_UP,
+    conflicts,
+    details,
+    lineage_page,
+    relation_set,
+    resolve,
+    stats,
+    summary,
+)
+from graph.errors import QueryError, UnknownDocument
+from graph.export import FORMATS, export
+from graph.lineage import LineageIndex
+
+from .deps import StoreDep
+
+router = APIRouter(prefix="/api", tags=["lineage"])
+Limit = Annotated[int, Query(ge=1, le=1000, description="items per page")]
+Depth = Annotated[int, Query(ge=1, le=100, description="how many steps to walk")]
+
+
+def current_index(request: Request) -> LineageIndex:
+    """The lineage index, rebuilt when the store was written since (an admin SPARQL update, say)."""
+    store = request.app.state.store
+    idx: LineageIndex | None = getattr(request.app.state, "lineage", None)
+    if idx is None or idx.stamp != store.stamp():
+        idx = LineageIndex.open(store, getattr(request.app.state, "lineage_path", None))
+        request.app.state.lineage = idx
+    return idx
+
+
+def _split(value: str | None) -> list[str] | None:
+    return [v for v in value.split(",") if v.strip()] if value else None
+
+
+@router.get("/documents", operation_id="search_documents", summary="Search documents (accent-insensitive)")
+async def search_documents(
+    request: Request, q: str | None = None, kind: str | None = None, issuer: str | None = None,
+    year: int | None = None, limit: Limit = 50, cursor: str | None = None,
+) -> dict[str, Any]:
+    idx = current_index(request)
+    offset = int(cursor) if cursor and cursor.isdigit() else 0
+    if cursor and not cursor.isdigit():
+        raise QueryError(f"bad cursor {cursor!r}")
+    hits = idx.search(q, kind, issuer, year)
+    page = hits[offset : offset + limit]
+    more = offset + limit < len(hits)
+    return {"ok": True, "total": len(hits), "items": [summary(idx.nodes[n]) for n in page],
+            "next_cursor": str(offset + limit) if more else None}
+
+
+@router.get("/resolve", operation_id="resolve_reference", summary="Read a free-text reference")
+async def resolve_reference(
+    request: Request, ref: Annotated[str, Query(min_length=1, max_length=2000)]
+) -> dict[str, Any]:
+    results = resolve(current_index(request), ref)
+    if not results:
+        raise UnknownDocument(f"no document reference in {ref!r}")
+    return {"ok": True, "ref": ref, "results": results}
+
+
+@router.get("/documents/{key}", operation_id="get_document", summary="A document, its claims, conflicts and citations")
+async def get_document(request: Request, store: StoreDep, key: str) -> dict[str, Any]:
+    idx = current_index(request)
+    return {"ok": True} | await asyncio.to_thread(details, store, idx, key)
+
+
+async def _walk(request: Request, store: StoreDep, key: str, upward: bool, relations: str | None, depth: int,
+                limit: int, cursor: str | None) -> dict[str, Any]:
+    idx = current_index(request)
+    rels = relation_set(_split(relations), DEFAULT_UP if upward else DEFAULT_DOWN)
+    page = await asyncio.to_thread(lineage_page, store, idx, key, upward=upward, relations=rels, depth=depth,
+                                   limit=limit, cursor=cursor)
+    root = idx.nodes[idx.keys[key]] if key in idx.keys else None
+    return {"ok": True, "document": summary(root) if root else key, "direction": "up" if upward else "down",
+            "items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.get("/documents/{key}/implementers", operation_id="get_implementers",
+            summary="What implements a document, transitively, with the edges that bring each in")
+async def get_implementers(request: Request, store: StoreDep, key: str, relations: str | None = None,
+                           depth: Depth = 10, limit: Limit = 50, cursor: str | None = None) -> dict[str, Any]:
+    return await _walk(request, store, key, False, relations, depth, limit, cursor)
+
+
+@router.get("/documents/{key}/basis", operation_id="get_basis", summary="What a document rests on, upward")
+async def get_basis(request: Request, store: StoreDep, key: str, relations: str | None = None,
+                    depth: Depth = 10, limit: Limit = 50, cursor: str | None = None) -> dict[str, Any]:
+    return await _walk(request, store, key, True, relations, depth, limit, cursor)
+
+
+@router.get("/path", operation_id="get_path", summary="The chain of relations between two documents")
+async def get_path(request: Request, store: StoreDep, from_: Annotated[str, Query(alias="from")], to: str,
+                   relations: str | None = None) -> dict[str, Any]:
+    from graph.documents import edge_evidence, find
+    from graph.lineage import RELATIONS
+
+    idx = current_index(request)
+    a, b = find(idx, from_), find(idx, to)
+    chain, reverse = None, False
+    # a chain of acting relations (implements, based on…) first; passing citations only if there is none
+    for rels in ([relation_set(_split(relations), tuple(RELATIONS))] if relations else
+                 [relation_set(None, tuple(r for r in RELATIONS if r != "cites")), relation_set(None, RELATIONS)]):
+        chain = idx.path(a, b, rels)
+        if chain is None:
+            chain = idx.path(b, a, rels)
+            reverse = chain is not None
+        if chain is not None:
+            break
+    if chain is None:
+        raise UnknownDocument(f"no chain of relations between {from_} and {to}")
+    evidence = edge_evidence(store, idx, chain)
+    return {"ok": True, "from": from_, "to": to, "reversed": reverse, "steps": [
+        {"from": summary(idx.nodes[x]), "to": summary(idx.nodes[y]), "relation": rel,
+         "evidence": evidence.get((x, y, rel), [])} for x, y, rel in chain]}
+
+
+@router.get("/conflicts", operation_id="get_conflicts", summary="Facts the sources disagree on")
+async def get_conflicts(request: Request, store: StoreDep) -> dict[str, Any]:
+    return {"ok": True, "items": await asyncio.to_thread(conflicts, store, current_index(request))}
+
+
+@router.get("/stats", operation_id="get_stats", summary="Counts of documents, links, conflicts")
+async def get_stats(request: Request, store: StoreDep) -> dict[str, Any]:
+    return {"ok": True} | await asyncio.to_thread(stats, store, current_index(request))
+
+
+@router.get("/export", operation_id="export_graph", summary="The graph or a lineage subgraph, streamed",
+            response_class=Response)
+async def export_graph(
+    request: Request, store: StoreDep, format: str = "ttl", root: str | None = None,
+    direction: str = "down", depth: Depth = 10, relations: str | None = None,
+) -> Response:
+    idx = current_index(request)
+    if format not in FORMATS:
+        raise QueryError(f"unknown export format {format!r}: use {', '.join(FORMATS)}")
+    chunks = await asyncio.to_thread(lambda: list(export(store, idx, format, root, direction, depth,
+                                                         _split(relations))))
+    fmt = FORMATS[format]
+    name = f"vanban-{root or 'graph'}.{fmt.extension}"
+    return StreamingResponse(iter(chunks), media_type=fmt.media_type,
+                             headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+doc_router = APIRouter(tags=["lineage"])
+RDF_MEDIA = ("text/turtle", "application/rdf+xml", "application/ld+json", "application/n-triples")
+
+
+@doc_router.get("/doc/{path:path}", operation_id="dereference_document", summary="Document IRIs dereference (303)",
+                response_class=Response, status_code=303)
+async def dereference(request: Request, path: str) -> Response:
+    idx = current_index(request)
+    base = request.app.state.store.iris.base
+    n = idx.ids.get(f"{base}/doc/{path}")
+    if n is None:
+        return JSONResponse({"ok": False, "error": f"no document at /doc/{path}", "status": 404}, status_code=404)
+    node = idx.nodes[n]
+    accept = request.headers.get("accept", "")
+    if any(m in accept for m in RDF_MEDIA):
+        fmt = next((f for m, f in (("turtle", "ttl"), ("rdf+xml", "rdfxml"), ("ld+json", "jsonld")) if m in accept),
+                   "nt")
+        from urllib.parse import urlencode
+
+        return RedirectResponse("/sparql?" + urlencode({"query": f"DESCRIBE <{node.iri}>", "format": fmt}),
+                                status_code=303)
+    return RedirectResponse(f"/api/documents/{node.key}", status_code=303)

@@ -1,0 +1,222 @@
+"""Documents as the API and the CLI show them: lookup by key or free-text reference, every claim with
+its source, conflicts, citations out and in with their evidence, lineage pages, paths and stats."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from .errors import QueryError, UnknownDocument
+from .extract import references
+from .identity import key_for, named_key
+from .lineage import REL_ID, RELATIONS, LineageIndex, Node
+from .rdf import VB
+from .store import GraphStore
+from .symbols import parse_symbol
+from .vocab import load
+
+DEFAULT_DOWN = ("implements", "guides")
+DEFAULT_UP = ("based_on", "implements", "guides", "amends", "replaces", "repeals", "corrects")
+
+
+def relation_set(names: Iterable[str] | None, default: tuple[str, ...]) -> frozenset[int]:
+    chosen = [n.strip() for n in names or default if n.strip()]
+    unknown = [n for n in chosen if n not in REL_ID]
+    if unknown:
+        raise QueryError(f"unknown relation(s) {', '.join(unknown)}; use {', '.join(RELATIONS)}")
+    return frozenset(REL_ID[n] for n in chosen)
+
+
+def summary(node: Node) -> dict[str, Any]:
+    return {"key": node.key, "iri": node.iri, "symbol": node.symbol, "kind": node.kind, "year": node.year,
+            "date": node.date, "title": node.title, "issuer": node.issuer, "ingested": node.ingested}
+
+
+def find(index: LineageIndex, key: str) -> int:
+    n = index.keys.get(key)
+    if n is None:
+        n = index.ids.get(key)
+    if n is None:
+        raise UnknownDocument(f"no document with key {key!r}")
+    return n
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+    total_visited: int
+
+
+def lineage_page(
+    store: GraphStore, index: LineageIndex, key: str, *, upward: bool, relations: frozenset[int], depth: int,
+    limit: int, cursor: str | None,
+) -> Page:
+    """One page of a walk: documents with their depth and the edges (with evidence) that bring them in."""
+    start = find(index, key)
+    offset = _offset(cursor)
+    walk = index.walk(start, relations, depth, upward)
+    steps = list(islice(walk, offset, offset + limit + 1))
+    more = len(steps) > limit
+    steps = steps[:limit]
+    evidence = edge_evidence(store, index, [e for s in steps for e in s.edges])
+    items = []
+    for s in steps:
+        item = summary(index.nodes[s.node]) | {"depth": s.depth}
+        item["edges"] = [
+            {"from": index.nodes[a].key, "to": index.nodes[b].key, "relation": rel,
+             "evidence": evidence.get((a, b, rel), [])}
+            for a, b, rel in s.edges
+        ]
+        items.append(item)
+    return Page(items, str(offset + limit) if more else None, offset + len(steps))
+
+
+def _offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    if not cursor.isdigit():
+        raise QueryError(f"bad cursor {cursor!r}: pass the next_cursor of the previous page")
+    return int(cursor)
+
+
+def edge_evidence(
+    store: GraphStore, index: LineageIndex, edges: list[tuple[int, int, str]], per_edge: int = 3
+) -> dict[tuple[int, int, str], list[dict[str, Any]]]:
+    """Quotes for a set of edges, read from the store in one query."""
+    if not edges:
+        return {}
+    from .rdf import RELATION_PROPERTY
+
+    values = " ".join(f"(<{index.nodes[a].iri}> <{index.nodes[b].iri}> <{VB}{RELATION_PROPERTY[r]}>)"
+                      for a, b, r in set(edges))
+    out: dict[tuple[int, int, str], list[dict[str, Any]]] = defaultdict(list)
+    prop_rel = {VB + p: r for r, p in RELATION_PROPERTY.items()}
+    for row in store.rows(
+        "SELECT DISTINCT ?s ?o ?p ?quote ?stated ?start ?end WHERE { VALUES (?s ?o ?p) { " + values + " } "
+        "?e vb:source ?s ; vb:target ?o ; vb:relation ?p ; vb:quote ?quote ; vb:statedIn ?stated ; "
+        "vb:start ?start ; vb:end ?end } ORDER BY ?s ?o ?stated ?start"
+    ):
+        k = (index.ids[row["s"]], index.ids[row["o"]], prop_rel[row["p"]])
+        if len(out[k]) < per_edge:
+            stated = index.ids.get(row["stated"])
+            out[k].append({"quote": row["quote"], "stated_in": index.nodes[stated].key if stated is not None
+                           else row["stated"], "start": int(row["start"]), "end": int(row["end"])})
+    return out
+
+
+def details(store: GraphStore, index: LineageIndex, key: str) -> dict[str, Any]:
+    """Everything known of one document: each claim with its source, conflicts, citations out and in."""
+    n = find(index, key)
+    node = index.nodes[n]
+    claims: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in store.rows(
+        f"SELECT DISTINCT ?p ?v ?src WHERE {{ GRAPH ?g {{ <{node.iri}> ?p ?v . ?g vb:describes ?src }} "
+        f"FILTER(isLiteral(?v)) }} ORDER BY ?p ?v ?src"
+    ):
+        name = row["p"].rsplit("#", 1)[-1]
+        src = index.ids.get(row["src"])
+        entry = next((c for c in claims[name] if c["value"] == row["v"]), None)
+        if entry is None:
+            entry = {"value": row["v"], "sources": []}
+            claims[name].append(entry)
+        entry["sources"].append(index.nodes[src].key if src is not None else row["src"])
+    conflicts = [
+        {"property": prop, "values": values} for prop, values in claims.items()
+        if len(values) > 1 and prop in ("date",)
+    ]
+    out_edges = [(n, b, RELATIONS[r]) for b, r in index.out[n]]
+    in_edges = [(a, n, RELATIONS[r]) for a, r in index.inc[n]]
+    evidence = edge_evidence(store, index, out_edges + in_edges)
+    return summary(node) | {
+        "claims": dict(claims),
+        "conflicts": conflicts,
+        "cites": [{"document": summary(index.nodes[b]), "relation": rel, "evidence": evidence.get((a, b, rel), [])}
+                  for a, b, rel in out_edges],
+        "cited_by": [{"document": summary(index.nodes[a]), "relation": rel, "evidence": evidence.get((a, b, rel), [])}
+                     for a, b, rel in in_edges],
+    }
+
+
+def resolve(index: LineageIndex, ref: str) -> list[dict[str, Any]]:
+    """Read a free-text reference with the extractor's grammar; every candidate when ambiguous."""
+    vocab = load()
+    out: list[dict[str, Any]] = []
+    for c in references(ref, vocab):
+        found: list[int] = []
+        sym = parse_symbol(c.symbol, vocab) if c.symbol else None
+        if sym is not None:
+            probe = key_for(sym.issuer, c.kind or sym.kind, sym.number, c.year, None, vocab)
+            assert probe is not None
+            tail = (probe.kind, probe.number)
+            for n, node in enumerate(index.nodes):
+                if node.symbol and parse_symbol(node.symbol, vocab) and _same_series(node, sym, tail, probe.year):
+                    found.append(n)
+        elif c.title:
+            nk = named_key(c.title, c.year).text
+            found = [n for n, node in enumerate(index.nodes) if node.key.startswith(nk.rsplit("-", 1)[0])]
+        elif c.number:
+            found = [n for n, node in enumerate(index.nodes)
+                     if node.key.rsplit("-", 1)[-1].lstrip("0") == c.number.lstrip("0")
+                     and (node.kind or "") == (c.kind or "")]
+        out.append({
+            "reference": {"symbol": c.symbol, "kind": c.kind, "number": c.number, "year": c.year, "date": c.date,
+                          "title": c.title},
+            "candidates": [summary(index.nodes[n]) for n in found],
+            "ambiguous": len(found) > 1,
+        })
+    return out
+
+
+def _same_series(node: Node, sym: Any, tail: tuple[str, str], year: str) -> bool:
+    parts = node.key.split("-")
+    if len(parts) < 4:
+        return False
+    if parts[-1] != tail[1] or tail[0] not in parts:
+        return False
+    if node.symbol is None:
+        return False
+    other = parse_symbol(node.symbol, load())
+    if other is None or other.issuer is None or sym.issuer is None:
+        return False
+    if other.issuer.casefold() != sym.issuer.casefold():
+        return False
+    return year == "_" or str(node.year) == year
+
+
+def conflicts(store: GraphStore, index: LineageIndex) -> list[dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for row in store.rows(
+        "SELECT DISTINCT ?d ?p ?v ?src ?count WHERE { ?c a vb:Conflict ; vb:about ?d ; vb:onProperty ?p ; "
+        "vb:claim ?cl . ?cl vb:value ?v ; vb:claimedBy ?src ; vb:sourceCount ?count } ORDER BY ?d ?v ?src"
+    ):
+        n = index.ids.get(row["d"])
+        if n is None:
+            continue
+        entry = found.setdefault(row["d"], {"document": summary(index.nodes[n]),
+                                            "property": row["p"].rsplit("#", 1)[-1], "claims": {}})
+        claim = entry["claims"].setdefault(row["v"], {"value": row["v"], "source_count": int(row["count"]),
+                                                      "sources": []})
+        src = index.ids.get(row["src"])
+        claim["sources"].append(index.nodes[src].key if src is not None else row["src"])
+    return [e | {"claims": list(e["claims"].values())} for e in found.values()]
+
+
+def stats(store: GraphStore, index: LineageIndex) -> dict[str, Any]:
+    by_relation: dict[str, int] = defaultdict(int)
+    for edges in index.out:
+        for _, r in edges:
+            by_relation[RELATIONS[r]] += 1
+    return {
+        "documents": len(index.nodes),
+        "ingested": sum(1 for x in index.nodes if x.ingested),
+        "sources": store.count("GRAPH ?x { ?x a vb:SourceGraph }"),
+        "links": sum(by_relation.values()),
+        "by_relation": dict(sorted(by_relation.items())),
+        "conflicts": store.count("?x a vb:Conflict"),
+        "unresolved_references": store.count("?x a vb:UnresolvedReference"),
+        "quads": len(store),
+    }

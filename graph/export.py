@@ -1,0 +1,174 @@
+"""Exports for the tools analysts use: RDF (Turtle, N-Triples, JSON-LD, TriG, N-Quads), GraphML and GEXF
+(Gephi), CSV in neo4j-admin import form (a zip of nodes.csv and relationships.csv), Cytoscape.js JSON.
+
+The whole graph, or the lineage subgraph around a root (`direction` down = what implements it, up = what
+it rests on, both). RDF of the whole graph is the store itself (TriG/N-Quads keep the source graphs);
+the property-graph formats come from the lineage index: one node per document, one edge per relation.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import networkx as nx
+import pyoxigraph as ox
+
+from .documents import find, relation_set
+from .errors import QueryError
+from .lineage import RELATIONS, LineageIndex
+from .rdf import RELATION_PROPERTY, VB
+from .store import PREFIXES, GraphStore
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    media_type: str
+    extension: str
+
+
+FORMATS = {f.name: f for f in (
+    ExportFormat("ttl", "text/turtle", "ttl"),
+    ExportFormat("nt", "application/n-triples", "nt"),
+    ExportFormat("jsonld", "application/ld+json", "jsonld"),
+    ExportFormat("trig", "application/trig", "trig"),
+    ExportFormat("nq", "application/n-quads", "nq"),
+    ExportFormat("graphml", "application/graphml+xml", "graphml"),
+    ExportFormat("gexf", "application/gexf+xml", "gexf"),
+    ExportFormat("csv", "application/zip", "csv.zip"),
+    ExportFormat("cytoscape", "application/json", "cyjs.json"),
+)}
+RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
+               "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS}
+NODE_FIELDS = ("iri", "symbol", "kind", "year", "date", "title", "issuer", "ingested")
+
+
+def subgraph(index: LineageIndex, root: str | None, direction: str, depth: int,
+             relations: list[str] | None = None) -> tuple[list[int], list[tuple[int, int, str]]]:
+    """Node ids and edges of the whole graph, or of the lineage around `root`."""
+    if root is None:
+        nodes = list(range(len(index.nodes)))
+        edges = [(a, b, RELATIONS[r]) for a, outs in enumerate(index.out) for b, r in outs]
+        return nodes, edges
+    if direction not in ("down", "up", "both"):
+        raise QueryError(f"direction {direction!r}: use down, up or both")
+    start = find(index, root)
+    rels = relation_set(relations, tuple(RELATIONS))
+    keep = {start}
+    for upward in ((False,) if direction == "down" else (True,) if direction == "up" else (False, True)):
+        keep.update(s.node for s in index.walk(start, rels, depth, upward))
+    edges = [(a, b, RELATIONS[r]) for a in sorted(keep) for b, r in index.out[a] if b in keep and r in rels]
+    return sorted(keep), edges
+
+
+def _attrs(index: LineageIndex, n: int) -> dict[str, object]:
+    node = index.nodes[n]
+    values = {"key": node.key, "iri": node.iri, "symbol": node.symbol, "kind": node.kind, "year": node.year,
+              "date": node.date, "title": node.title, "issuer": node.issuer, "ingested": node.ingested}
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def to_networkx(index: LineageIndex, nodes: list[int], edges: list[tuple[int, int, str]]) -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    for n in nodes:
+        attrs = _attrs(index, n)
+        g.add_node(index.nodes[n].key, label=index.nodes[n].symbol or index.nodes[n].key, **attrs)
+    for i, (a, b, rel) in enumerate(edges):
+        g.add_edge(index.nodes[a].key, index.nodes[b].key, key=i, relation=rel, label=rel)
+    return g
+
+
+def export(store: GraphStore, index: LineageIndex, fmt: str, root: str | None = None, direction: str = "down",
+           depth: int = 10, relations: list[str] | None = None) -> Iterator[bytes]:
+    """The export as chunks of bytes (streamed by the API, written by the CLI)."""
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown export format {fmt!r}: use {', '.join(FORMATS)}")
+    if fmt in RDF_FORMATS and root is None:
+        return _store_rdf(store, fmt)
+    nodes, edges = subgraph(index, root, direction, depth, relations)
+    if fmt in RDF_FORMATS:
+        return iter([_subgraph_rdf(store, index, nodes, edges, fmt)])
+    if fmt == "graphml":
+        buf = io.BytesIO()
+        nx.write_graphml(to_networkx(index, nodes, edges), buf, encoding="utf-8")
+        return iter([buf.getvalue()])
+    if fmt == "gexf":
+        buf = io.BytesIO()
+        nx.write_gexf(to_networkx(index, nodes, edges), buf, encoding="utf-8")
+        return iter([buf.getvalue()])
+    if fmt == "csv":
+        return iter([_neo4j_zip(index, nodes, edges)])
+    return iter([_cytoscape(index, nodes, edges)])
+
+
+def _store_rdf(store: GraphStore, fmt: str) -> Iterator[bytes]:
+    rdf_format = RDF_FORMATS[fmt]
+    if rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        data = store.ox.dump(format=rdf_format, prefixes=PREFIXES) if fmt == "trig" else store.ox.dump(
+            format=rdf_format)
+        yield data or b""
+        return
+    # a triple format: the union of the source graphs, each triple once
+    triples = {q.triple for q in store.ox}
+    if rdf_format == ox.RdfFormat.TURTLE:
+        yield ox.serialize(sorted(triples, key=str), format=rdf_format, prefixes=PREFIXES) or b""
+    else:
+        yield ox.serialize(sorted(triples, key=str), format=rdf_format) or b""
+
+
+def _subgraph_rdf(store: GraphStore, index: LineageIndex, nodes: list[int], edges: list[tuple[int, int, str]],
+                  fmt: str) -> bytes:
+    values = " ".join(f"<{index.nodes[n].iri}>" for n in nodes)
+    triples: set[ox.Triple] = set()
+    query = f"CONSTRUCT {{ ?d ?p ?v }} WHERE {{ VALUES ?d {{ {values} }} ?d ?p ?v FILTER(isLiteral(?v)) }}"
+    for t in store.query(query):
+        triples.add(t)
+    for a, b, rel in edges:
+        triples.add(ox.Triple(ox.NamedNode(index.nodes[a].iri), ox.NamedNode(VB + RELATION_PROPERTY[rel]),
+                              ox.NamedNode(index.nodes[b].iri)))
+    rdf_format = RDF_FORMATS[fmt]
+    items: list[ox.Triple] | list[ox.Quad] = sorted(triples, key=str)
+    if rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        items = [ox.Quad(t.subject, t.predicate, t.object) for t in items]
+    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        return ox.serialize(items, format=rdf_format, prefixes=PREFIXES) or b""
+    return ox.serialize(items, format=rdf_format) or b""
+
+
+def _neo4j_zip(index: LineageIndex, nodes: list[int], edges: list[tuple[int, int, str]]) -> bytes:
+    nbuf = io.StringIO()
+    w = csv.writer(nbuf)
+    w.writerow(["key:ID", "iri", "symbol", "kind", "year:int", "date", "title", "issuer", "ingested:boolean",
+                ":LABEL"])
+    for n in nodes:
+        x = index.nodes[n]
+        w.writerow([x.key, x.iri, x.symbol or "", x.kind or "", x.year or "", x.date or "", x.title or "",
+                    x.issuer or "", "true" if x.ingested else "false",
+                    "Document;Ingested" if x.ingested else "Document"])
+    ebuf = io.StringIO()
+    w = csv.writer(ebuf)
+    w.writerow([":START_ID", ":END_ID", ":TYPE", "relation"])
+    for a, b, rel in edges:
+        w.writerow([index.nodes[a].key, index.nodes[b].key, rel.upper(), rel])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("nodes.csv", "\ufeff" + nbuf.getvalue())  # BOM: Excel opens UTF-8 correctly
+        z.writestr("relationships.csv", "\ufeff" + ebuf.getvalue())
+        z.writestr("README.txt", "neo4j-admin database import full --nodes=nodes.csv "
+                                 "--relationships=relationships.csv\n")
+    return out.getvalue()
+
+
+def _cytoscape(index: LineageIndex, nodes: list[int], edges: list[tuple[int, int, str]]) -> bytes:
+    elements = {
+        "nodes": [{"data": {"id": index.nodes[n].key, "label": index.nodes[n].symbol or index.nodes[n].key}
+                   | _attrs(index, n)} for n in nodes],
+        "edges": [{"data": {"id": f"e{i}", "source": index.nodes[a].key, "target": index.nodes[b].key,
+                            "relation": rel, "label": rel}} for i, (a, b, rel) in enumerate(edges)],
+    }
+    return json.dumps({"elements": elements}, ensure_ascii=False).encode("utf-8")
