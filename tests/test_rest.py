@@ -1,0 +1,209 @@
+"""The lineage REST API and the exports, over HTTP through the real app and a real store."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+import rdflib
+from fastapi.testclient import TestClient
+from rdflib.compare import isomorphic
+
+from api.app import create_app
+from api.settings import Settings
+from graph.ingest import ingest
+from graph.lineage import LineageIndex
+from graph.store import GraphStore
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def store() -> GraphStore:
+    s = GraphStore()
+    ingest([ROOT / "data" / "documents"], s)
+    return s
+
+
+@pytest.fixture(scope="module")
+def client(store: GraphStore) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(store=None), store)) as c:
+        yield c
+
+
+def test_implementers_of_02(client: TestClient) -> None:
+    body = client.get("/api/documents/tw-nq-2021-02/implementers").json()
+    assert [(i["symbol"], i["depth"]) for i in body["items"]] == [("12-CTr/TU", 1), ("98-CV/ĐĐ", 2)]
+    symbols = {i["key"]: i["symbol"] for i in body["items"]} | {"tw-nq-2021-02": "02-NQ/TW"}
+    for item in body["items"]:
+        for edge in item["edges"]:
+            assert edge["evidence"], edge
+            assert all(symbols[edge["to"]] in ev["quote"] for ev in edge["evidence"])
+    assert body["next_cursor"] is None
+
+
+def test_pagination(client: TestClient) -> None:
+    first = client.get("/api/documents/tw-nq-2021-02/implementers", params={"limit": 1}).json()
+    assert [i["symbol"] for i in first["items"]] == ["12-CTr/TU"] and first["next_cursor"]
+    second = client.get("/api/documents/tw-nq-2021-02/implementers",
+                        params={"limit": 1, "cursor": first["next_cursor"]}).json()
+    assert [i["symbol"] for i in second["items"]] == ["98-CV/ĐĐ"] and second["next_cursor"] is None
+
+
+def test_depth_and_relations(client: TestClient) -> None:
+    one = client.get("/api/documents/tw-nq-2021-02/implementers", params={"depth": 1}).json()
+    assert [i["symbol"] for i in one["items"]] == ["12-CTr/TU"]
+    cites = client.get("/api/documents/tw-nq-2021-02/implementers", params={"relations": "cites"}).json()
+    assert [i["symbol"] for i in cites["items"]] == ["98-CV/ĐĐ"]
+    bad = client.get("/api/documents/tw-nq-2021-02/implementers", params={"relations": "likes"})
+    assert bad.status_code == 400 and bad.json()["ok"] is False
+
+
+def test_basis(client: TestClient) -> None:
+    body = client.get("/api/documents/lai-chau-dd-cv-2023-98/basis").json()
+    depth = {i["symbol"]: i["depth"] for i in body["items"]}
+    assert depth == {"12-CTr/TU": 1, "04-TT/TU": 1, "179/KH-TLĐ": 1, "02-NQ/TW": 2}
+
+
+def test_resolve_06_with_conflicting_dates(client: TestClient) -> None:
+    body = client.get("/api/resolve", params={"ref": "Quy chế số 06-QC/TU"}).json()
+    (result,) = body["results"]
+    (cand,) = result["candidates"]
+    assert cand["key"] == "lai-chau-tu-qc-2019-06"
+    doc = client.get(f"/api/documents/{cand['key']}").json()
+    (conflict,) = doc["conflicts"]
+    assert {(v["value"], tuple(v["sources"])) for v in conflict["values"]} == {
+        ("2019-04-04", ("lai-chau-ldld-cv-2020-570",)), ("2019-04-24", ("lai-chau-dd-cv-2023-98",))}
+    assert {c["document"]["symbol"] for c in doc["cited_by"]} == {"570/LĐLĐ", "98-CV/ĐĐ", "13/KH-MTTQ-BTT"}
+
+
+def test_resolve_ambiguous_lists_candidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("Căn cứ Quy định 124-QĐ/TW, ngày 02/2/2018 của Ban Bí thư.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Thay thế Quy định 124-QĐ/TW năm 2023.", encoding="utf-8")
+    s = GraphStore()
+    ingest([tmp_path], s)
+    with TestClient(create_app(Settings(store=None), s)) as c:
+        (result,) = c.get("/api/resolve", params={"ref": "Quy định 124-QĐ/TW"}).json()["results"]
+        assert result["ambiguous"] is True
+        assert {x["key"] for x in result["candidates"]} == {"tw-qd-2018-124", "tw-qd-2023-124"}
+
+
+def test_search_accent_insensitive(client: TestClient) -> None:
+    body = client.get("/api/documents", params={"q": "nghi quyet 02"}).json()
+    assert body["items"][0]["symbol"] == "02-NQ/TW"
+    assert client.get("/api/documents", params={"kind": "CTr"}).json()["total"] == 2
+    assert {i["symbol"] for i in client.get("/api/documents", params={"year": 2013}).json()["items"]} == {
+        "217-QĐ/TW", "218-QĐ/TW"}
+
+
+def test_path(client: TestClient) -> None:
+    body = client.get("/api/path", params={"from": "lai-chau-dd-cv-2023-98", "to": "tw-nq-2021-02"}).json()
+    assert [(s["from"]["symbol"], s["relation"], s["to"]["symbol"]) for s in body["steps"]] == [
+        ("98-CV/ĐĐ", "implements", "12-CTr/TU"), ("12-CTr/TU", "implements", "02-NQ/TW")]
+
+
+def test_stats_and_conflicts(client: TestClient) -> None:
+    stats = client.get("/api/stats").json()
+    assert stats["documents"] == 16 and stats["links"] == 18 and stats["conflicts"] == 1
+    assert client.get("/api/conflicts").json()["items"][0]["document"]["symbol"] == "06-QC/TU"
+
+
+def test_errors_have_one_shape(client: TestClient) -> None:
+    for path, status in (("/api/documents/nope", 404), ("/api/documents/tw-nq-2021-02/implementers?limit=0", 422),
+                         ("/api/export?format=pdf", 400), ("/doc/none/here", 404)):
+        r = client.get(path)
+        assert r.status_code == status
+        assert set(r.json()) == {"ok", "error", "status"}
+
+
+def test_dereference(client: TestClient) -> None:
+    r = client.get("/doc/tw/nq/2021/02", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/api/documents/tw-nq-2021-02"
+    r = client.get("/doc/tw/nq/2021/02", headers={"accept": "text/turtle"}, follow_redirects=True)
+    assert r.status_code == 200 and "02-NQ/TW" in r.text
+
+
+def _export(client: TestClient, fmt: str, **params: str) -> bytes:
+    r = client.get("/api/export", params={"format": fmt} | params)
+    assert r.status_code == 200, r.text
+    assert "attachment; filename=" in r.headers["content-disposition"]
+    return r.content
+
+
+NODE_ATTRS = {"key", "iri", "symbol", "kind", "year", "date", "issuer", "ingested"}
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_graph_exports_read_back(client: TestClient, fmt: str) -> None:
+    data = _export(client, fmt)
+    g = nx.read_graphml(io.BytesIO(data)) if fmt == "graphml" else nx.read_gexf(io.BytesIO(data))
+    assert g.number_of_nodes() == 16 and g.number_of_edges() == 18
+    attrs = g.nodes["tw-nq-2021-02"]
+    assert NODE_ATTRS - {"issuer", "key"} <= set(attrs) and attrs["symbol"] == "02-NQ/TW"  # the id is the key
+    assert all("relation" in d for _, _, d in g.edges(data=True))
+    rels = {(a, b, d["relation"]) for a, b, d in g.edges(data=True)}
+    assert ("lai-chau-tu-ctr-2021-12", "tw-nq-2021-02", "implements") in rels
+
+
+def test_lineage_subgraph_export(client: TestClient) -> None:
+    g = nx.read_graphml(io.BytesIO(_export(client, "graphml", root="tw-nq-2021-02")))
+    assert set(g.nodes) == {"tw-nq-2021-02", "lai-chau-tu-ctr-2021-12", "lai-chau-dd-cv-2023-98"}
+
+
+def test_neo4j_csv(client: TestClient) -> None:
+    with zipfile.ZipFile(io.BytesIO(_export(client, "csv"))) as z:
+        nodes = list(csv.reader(io.StringIO(z.read("nodes.csv").decode("utf-8-sig"))))
+        rels = list(csv.reader(io.StringIO(z.read("relationships.csv").decode("utf-8-sig"))))
+    assert nodes[0][0] == "key:ID" and ":LABEL" in nodes[0] and len(nodes) == 17
+    assert rels[0][:3] == [":START_ID", ":END_ID", ":TYPE"] and len(rels) == 19
+    ids = {row[0] for row in nodes[1:]}
+    assert all(r[0] in ids and r[1] in ids for r in rels[1:])
+
+
+def test_cytoscape(client: TestClient) -> None:
+    data = json.loads(_export(client, "cytoscape"))
+    nodes, edges = data["elements"]["nodes"], data["elements"]["edges"]
+    ids = {n["data"]["id"] for n in nodes}
+    assert len(nodes) == 16 and len(edges) == 18
+    assert all(e["data"]["source"] in ids and e["data"]["target"] in ids for e in edges)
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld"])
+def test_rdf_triple_exports_isomorphic(client: TestClient, store: GraphStore, fmt: str) -> None:
+    parser = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt]
+    got = rdflib.Graph().parse(data=_export(client, fmt), format=parser)
+    union = {q.triple for q in store.ox}
+    want = rdflib.Graph().parse(data=ox.serialize(union, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    assert isomorphic(got, want)
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nq"])
+def test_rdf_dataset_exports_isomorphic(client: TestClient, store: GraphStore, fmt: str) -> None:
+    got = rdflib.Dataset()
+    got.parse(data=_export(client, fmt), format={"trig": "trig", "nq": "nquads"}[fmt])
+    got_quads = {(s, p, o, c) for s, p, o, c in got.quads((None, None, None, None))}
+    want = rdflib.Dataset()
+    want.parse(data=store.ox.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
+    assert got_quads == {(s, p, o, c) for s, p, o, c in want.quads((None, None, None, None))}
+
+
+def test_index_persisted_and_reloaded(tmp_path: Path) -> None:
+    s = GraphStore(tmp_path / "store")
+    ingest([ROOT / "data" / "documents"], s)
+    path = tmp_path / "store.lineage"
+    built = LineageIndex.open(s, path)
+    assert path.exists()
+    loaded = LineageIndex.load(path)
+    assert loaded is not None and loaded.stamp == built.stamp == s.stamp()
+    assert [n.key for n in loaded.nodes] == [n.key for n in built.nodes]
+    (tmp_path / "x.txt").write_text("Thực hiện Nghị quyết số 02-NQ/TW.", encoding="utf-8")
+    ingest([tmp_path / "x.txt"], s)
+    assert LineageIndex.open(s, path).stamp == s.stamp() != built.stamp  # a write makes it stale: rebuilt
