@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import (
@@ -17,6 +20,23 @@ from graph.errors import (
     UpdateRefused,
     VanbanError,
 )
+
+
+class ErrorBody(BaseModel):
+    """The one error shape of the API."""
+
+    ok: Literal[False]
+    error: str
+    status: int
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": text} for code, text in (
+        (400, "malformed request or query"), (403, "read-only: updates need the admin token"),
+        (404, "no such document"), (413, "more results than the row cap"), (422, "invalid parameters"),
+        (500, "the store failed"), (503, "the query ran past its time limit"),
+    )
+}
 
 STATUS: list[tuple[type[VanbanError], int]] = [
     (QueryTimeout, 503),
@@ -38,6 +58,16 @@ def status_of(exc: VanbanError) -> int:
     return next(code for cls, code in STATUS if isinstance(exc, cls))
 
 
+def _flat(routes: Any) -> Any:
+    for route in routes:
+        inner = getattr(route, "original_router", None)  # an included router (FastAPI ≥ 0.16x)
+        nested = inner.routes if inner is not None else getattr(route, "routes", None)
+        if nested is not None and not hasattr(route, "path_regex"):
+            yield from _flat(nested)
+        else:
+            yield route
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that give every failure the one shape."""
 
@@ -47,7 +77,17 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return error_response(exc.status_code, str(exc.detail))
+        response = error_response(exc.status_code, str(exc.detail))
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        if exc.status_code == 405:  # Allow lists every method of the path, not only the first route's
+            methods = sorted({m for route in _flat(request.app.routes)
+                              if getattr(route, "path_regex", None) is not None
+                              and route.path_regex.match(request.url.path)
+                              for m in getattr(route, "methods", None) or ()})
+            if methods:
+                response.headers["allow"] = ", ".join(methods)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
@@ -24,10 +24,17 @@ from graph.export import FORMATS, export
 from graph.lineage import LineageIndex
 
 from .deps import StoreDep
+from .errors import ERRORS
 
-router = APIRouter(prefix="/api", tags=["lineage"])
+router = APIRouter(prefix="/api", tags=["lineage"], responses=ERRORS)
 Limit = Annotated[int, Query(ge=1, le=1000, description="items per page")]
 Depth = Annotated[int, Query(ge=1, le=100, description="how many steps to walk")]
+_REL = "(?:based_on|implements|guides|amends|replaces|repeals|corrects|cites)"
+Relations = Annotated[str | None, Query(pattern=f"^{_REL}(?:,{_REL})*$",
+                                        description="comma-separated relations to follow")]
+Cursor = Annotated[str | None, Query(pattern="^[0-9]*$", description="next_cursor of the previous page")]
+ExportFormat = Literal["ttl", "nt", "jsonld", "trig", "nq", "graphml", "gexf", "csv", "cytoscape"]
+Direction = Literal["down", "up", "both"]
 
 
 def current_index(request: Request) -> LineageIndex:
@@ -47,7 +54,7 @@ def _split(value: str | None) -> list[str] | None:
 @router.get("/documents", operation_id="search_documents", summary="Search documents (accent-insensitive)")
 async def search_documents(
     request: Request, q: str | None = None, kind: str | None = None, issuer: str | None = None,
-    year: int | None = None, limit: Limit = 50, cursor: str | None = None,
+    year: int | None = None, limit: Limit = 50, cursor: Cursor = None,
 ) -> dict[str, Any]:
     idx = current_index(request)
     offset = int(cursor) if cursor and cursor.isdigit() else 0
@@ -89,20 +96,20 @@ async def _walk(request: Request, store: StoreDep, key: str, upward: bool, relat
 
 @router.get("/documents/{key}/implementers", operation_id="get_implementers",
             summary="What implements a document, transitively, with the edges that bring each in")
-async def get_implementers(request: Request, store: StoreDep, key: str, relations: str | None = None,
-                           depth: Depth = 10, limit: Limit = 50, cursor: str | None = None) -> dict[str, Any]:
+async def get_implementers(request: Request, store: StoreDep, key: str, relations: Relations = None,
+                           depth: Depth = 10, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     return await _walk(request, store, key, False, relations, depth, limit, cursor)
 
 
 @router.get("/documents/{key}/basis", operation_id="get_basis", summary="What a document rests on, upward")
-async def get_basis(request: Request, store: StoreDep, key: str, relations: str | None = None,
-                    depth: Depth = 10, limit: Limit = 50, cursor: str | None = None) -> dict[str, Any]:
+async def get_basis(request: Request, store: StoreDep, key: str, relations: Relations = None,
+                    depth: Depth = 10, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
     return await _walk(request, store, key, True, relations, depth, limit, cursor)
 
 
 @router.get("/path", operation_id="get_path", summary="The chain of relations between two documents")
 async def get_path(request: Request, store: StoreDep, from_: Annotated[str, Query(alias="from")], to: str,
-                   relations: str | None = None) -> dict[str, Any]:
+                   relations: Relations = None) -> dict[str, Any]:
     from graph.documents import edge_evidence, find
     from graph.lineage import RELATIONS
 
@@ -137,10 +144,12 @@ async def get_stats(request: Request, store: StoreDep) -> dict[str, Any]:
 
 
 @router.get("/export", operation_id="export_graph", summary="The graph or a lineage subgraph, streamed",
-            response_class=Response)
+            response_class=Response,
+            responses={200: {"description": "the export as a file", "content": {
+                f.media_type: {} for f in FORMATS.values()}}})
 async def export_graph(
-    request: Request, store: StoreDep, format: str = "ttl", root: str | None = None,
-    direction: str = "down", depth: Depth = 10, relations: str | None = None,
+    request: Request, store: StoreDep, format: ExportFormat = "ttl", root: str | None = None,
+    direction: Direction = "down", depth: Depth = 10, relations: Relations = None,
 ) -> Response:
     idx = current_index(request)
     if format not in FORMATS:
@@ -153,7 +162,7 @@ async def export_graph(
                              headers={"content-disposition": f'attachment; filename="{name}"'})
 
 
-doc_router = APIRouter(tags=["lineage"])
+doc_router = APIRouter(tags=["lineage"], responses=ERRORS)
 RDF_MEDIA = ("text/turtle", "application/rdf+xml", "application/ld+json", "application/n-triples")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Annotated
+from typing import Annotated, Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 from graph.errors import QueryError, QueryTimeout, UpdateRefused
 from graph.sparql import (
     GRAPH_FORMATS,
+    SELECT_FORMATS,
     Limits,
     execute,
     is_update,
@@ -30,9 +31,14 @@ from graph.sparql import (
 )
 
 from .deps import SettingsDep, StoreDep
+from .errors import ERRORS
 from .settings import Settings
 
-router = APIRouter(tags=["sparql"])
+router = APIRouter(tags=["sparql"], responses=ERRORS)
+RESULTS: dict[int | str, dict[str, Any]] = {200: {"description": "SPARQL results, an RDF graph, or (bare GET) the service description / YASGUI",
+                 "content": {m: {} for m in (*SELECT_FORMATS.values(), *(v[0] for v in GRAPH_FORMATS.values()),
+                                             "text/html")}},
+           204: {"description": "update applied"}}
 
 YASGUI = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><title>vanban — SPARQL</title>
@@ -132,7 +138,8 @@ GraphUris = Annotated[list[str], Query(alias="default-graph-uri")]
 NamedUris = Annotated[list[str], Query(alias="named-graph-uri")]
 
 
-@router.get("/sparql", operation_id="sparql_get", summary="SPARQL query (GET), service description, YASGUI")
+@router.get("/sparql", operation_id="sparql_get", summary="SPARQL query (GET), service description, YASGUI",
+            response_class=Response, responses=RESULTS)
 async def sparql_get(
     request: Request, store: StoreDep, settings: SettingsDep,
     query: str | None = None, format: str | None = None,
@@ -144,7 +151,8 @@ async def sparql_get(
     return await _answer(request, store, settings, query, default_graph_uri, named_graph_uri, format)
 
 
-@router.post("/sparql", operation_id="sparql_post", summary="SPARQL query or update (POST)")
+@router.post("/sparql", operation_id="sparql_post", summary="SPARQL query or update (POST)",
+             response_class=Response, responses=RESULTS)
 async def sparql_post(
     request: Request, store: StoreDep, settings: SettingsDep, format: str | None = None,
     default_graph_uri: GraphUris = [],  # noqa: B006

@@ -93,10 +93,13 @@ def execute(
     """Run a query to the end, or raise QueryTimeout / RowCapExceeded / QueryError."""
     deadline = time.monotonic() + limits.timeout
     kwargs: dict[str, Any] = {}
-    if default_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    if named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    try:
+        if default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    except ValueError as e:
+        raise QueryError(f"default-graph-uri and named-graph-uri must be absolute IRIs: {e}") from None
     try:
         raw = store.ox.query(query, use_default_graph_as_union=not default_graphs, prefixes=PREFIXES, **kwargs)
     except SyntaxError as e:

@@ -63,7 +63,7 @@ def test_depth_and_relations(client: TestClient) -> None:
     cites = client.get("/api/documents/tw-nq-2021-02/implementers", params={"relations": "cites"}).json()
     assert [i["symbol"] for i in cites["items"]] == ["98-CV/ĐĐ"]
     bad = client.get("/api/documents/tw-nq-2021-02/implementers", params={"relations": "likes"})
-    assert bad.status_code == 400 and bad.json()["ok"] is False
+    assert bad.status_code == 422 and bad.json()["ok"] is False
 
 
 def test_basis(client: TestClient) -> None:
@@ -118,7 +118,7 @@ def test_stats_and_conflicts(client: TestClient) -> None:
 
 def test_errors_have_one_shape(client: TestClient) -> None:
     for path, status in (("/api/documents/nope", 404), ("/api/documents/tw-nq-2021-02/implementers?limit=0", 422),
-                         ("/api/export?format=pdf", 400), ("/doc/none/here", 404)):
+                         ("/api/export?format=pdf", 422), ("/doc/none/here", 404)):
         r = client.get(path)
         assert r.status_code == status
         assert set(r.json()) == {"ok", "error", "status"}
