@@ -35,7 +35,8 @@ from .errors import ERRORS
 from .settings import Settings
 
 router = APIRouter(tags=["sparql"], responses=ERRORS)
-RESULTS: dict[int | str, dict[str, Any]] = {200: {"description": "SPARQL results, an RDF graph, or (bare GET) the service description / YASGUI",
+RESULTS: dict[int | str, dict[str, Any]] = {
+    200: {"description": "SPARQL results, an RDF graph, or (bare GET) the service description / YASGUI",
                  "content": {m: {} for m in (*SELECT_FORMATS.values(), *(v[0] for v in GRAPH_FORMATS.values()),
                                              "text/html")}},
            204: {"description": "update applied"}}
