@@ -1,0 +1,157 @@
+"""Lineage benchmark at national scale (not a test): a synthetic index of N documents shaped like the
+real hierarchy (central resolutions → ministry / union guidance → 34 provincial programmes → district
+plans → grassroots letters), in-process. Measures the implementers first page (50 rows) and full list,
+basis and path, next to a plain BFS on the same adjacency, and the restart (load of the saved index).
+
+    .venv/bin/python bench/lineage.py [--size 1000000] [--json OUT]
+
+The store and HTTP layers are measured by bench/graph.py; a 1M-document store comes with issue 5's
+generator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections import deque
+from itertools import islice
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from graph.lineage import REL_ID, LineageIndex, Node  # noqa: E402
+
+IMPL = frozenset({REL_ID["implements"], REL_ID["guides"]})
+
+
+def synthetic(size: int, seed: int = 7) -> tuple[LineageIndex, int]:
+    """An index of `size` documents; returns it and the root with the most descendants."""
+    rnd = random.Random(seed)
+    idx = LineageIndex(stamp="synthetic")
+    levels = [max(50, size // 20000), max(500, size // 2000), max(5000, size // 200), max(50000, size // 20)]
+    levels.append(size - sum(levels))
+    kinds = ["NQ", "HD", "CTr", "KH", "CV"]
+    n = 0
+    layer_ids: list[list[int]] = []
+    for depth, count in enumerate(levels):
+        ids = []
+        for _ in range(count):
+            key = f"x-{kinds[depth].lower()}-{2000 + n % 26}-{n}"
+            idx.ids[key] = n
+            idx.keys[key] = n
+            idx.nodes.append(Node(iri=key, key=key, symbol=f"{n}-{kinds[depth]}/X", kind=kinds[depth],
+                                  year=2000 + n % 26))
+            idx.out.append([])
+            idx.inc.append([])
+            ids.append(n)
+            n += 1
+        layer_ids.append(ids)
+    big_root = layer_ids[0][0]
+    in_big = [[big_root]]  # the big resolution's own subtree, layer by layer (about 3% of everything)
+    for depth in range(1, len(levels)):
+        parents = layer_ids[depth - 1]
+        in_big.append([])
+        for child in layer_ids[depth]:
+            if rnd.random() < 0.03:
+                parent = rnd.choice(in_big[depth - 1])
+                in_big[depth].append(child)
+            else:
+                parent = parents[int(rnd.paretovariate(1.2)) % len(parents)]
+            rel = REL_ID["guides"] if depth == 1 else REL_ID["implements"]
+            idx.out[child].append((parent, rel))
+            idx.inc[parent].append((child, rel))
+            if rnd.random() < 0.3:  # extra citations to other documents one level up
+                other = rnd.choice(parents)
+                idx.out[child].append((other, REL_ID["cites"]))
+                idx.inc[other].append((child, REL_ID["cites"]))
+    return idx, big_root
+
+
+def plain_bfs(idx: LineageIndex, start: int, limit: int | None) -> list[int]:
+    seen = {start}
+    out = []
+    q = deque([start])
+    while q:
+        cur = q.popleft()
+        for other, rel in idx.inc[cur]:
+            if rel in IMPL and other not in seen:
+                seen.add(other)
+                out.append(other)
+                if limit is not None and len(out) >= limit:
+                    return out
+                q.append(other)
+    return out
+
+
+def timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
+    xs = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        xs.append((time.perf_counter() - t) * 1000)
+    return xs
+
+
+def p(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, round(q / 100 * (len(xs) - 1)))]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=200)
+    ap.add_argument("--json", type=Path, default=None)
+    a = ap.parse_args()
+    t0 = time.perf_counter()
+    idx, big = synthetic(a.size)
+    built = time.perf_counter() - t0
+    rnd = random.Random(1)
+    roots = [rnd.randrange(len(idx.nodes) // 20) for _ in range(a.repeat)]
+    descendants = len(plain_bfs(idx, big, None))
+    first = timed(lambda: list(islice(idx.walk(roots.pop() if roots else big, IMPL, 10, False), 50)), a.repeat)
+    first_big = timed(lambda: list(islice(idx.walk(big, IMPL, 10, False), 50)), a.repeat)
+    plain_first_big = timed(lambda: plain_bfs(idx, big, 50), a.repeat)
+    full = timed(lambda: list(idx.walk(big, IMPL, 100, False)), 20)
+    plain_full = timed(lambda: plain_bfs(idx, big, None), 20)
+    leaf = len(idx.nodes) - 1
+    basis = timed(lambda: list(idx.walk(leaf, frozenset(REL_ID.values()), 10, True)), a.repeat)
+    path = timed(lambda: idx.path(leaf, big, IMPL), a.repeat)
+    with tempfile.TemporaryDirectory() as d:
+        f = Path(d) / "bench.lineage"
+        t = time.perf_counter()
+        idx.save(f)
+        saved = time.perf_counter() - t
+        t = time.perf_counter()
+        LineageIndex.load(f)
+        loaded = time.perf_counter() - t
+        size_mb = f.stat().st_size / 1e6
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result = {
+        "documents": len(idx.nodes), "edges": sum(map(len, idx.out)), "build_s": round(built, 2),
+        "big_root_descendants": descendants,
+        "first_page_random_p50_ms": round(p(first, 50), 3), "first_page_random_p95_ms": round(p(first, 95), 3),
+        "first_page_big_p50_ms": round(p(first_big, 50), 3), "first_page_big_p95_ms": round(p(first_big, 95), 3),
+        "plain_bfs_first_page_big_p50_ms": round(p(plain_first_big, 50), 3),
+        "full_list_big_p50_ms": round(p(full, 50), 1), "full_list_big_p95_ms": round(p(full, 95), 1),
+        "plain_bfs_full_big_p50_ms": round(p(plain_full, 50), 1),
+        "basis_p95_ms": round(p(basis, 95), 3), "path_p95_ms": round(p(path, 95), 3),
+        "save_s": round(saved, 2), "load_s": round(loaded, 2), "index_mb": round(size_mb, 1),
+        "peak_rss_mb": round(rss), "mean_first_page_ms": round(statistics.mean(first), 3),
+    }
+    for k, v in result.items():
+        print(f"{k:<34}{v}")
+    if a.json:
+        a.json.write_text(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
