@@ -69,9 +69,9 @@ async def search_documents(
 
 @router.get("/resolve", operation_id="resolve_reference", summary="Read a free-text reference")
 async def resolve_reference(
-    request: Request, ref: Annotated[str, Query(min_length=1, max_length=2000)]
+    request: Request, store: StoreDep, ref: Annotated[str, Query(min_length=1, max_length=2000)]
 ) -> dict[str, Any]:
-    results = resolve(current_index(request), ref)
+    results = await asyncio.to_thread(resolve, current_index(request), ref, store)
     if not results:
         raise UnknownDocument(f"no document reference in {ref!r}")
     return {"ok": True, "ref": ref, "results": results}

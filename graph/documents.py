@@ -141,8 +141,19 @@ def details(store: GraphStore, index: LineageIndex, key: str) -> dict[str, Any]:
     }
 
 
-def resolve(index: LineageIndex, ref: str) -> list[dict[str, Any]]:
-    """Read a free-text reference with the extractor's grammar; every candidate when ambiguous."""
+def date_claims(store: GraphStore, index: LineageIndex, iri: str) -> list[dict[str, Any]]:
+    """Every date the sources give a document, each with the sources that give it."""
+    claims: dict[str, list[str]] = defaultdict(list)
+    for row in store.rows(f"SELECT DISTINCT ?v ?src WHERE {{ GRAPH ?g {{ <{iri}> vb:date ?v . "
+                          f"?g vb:describes ?src }} }} ORDER BY ?v ?src"):
+        src = index.ids.get(row["src"])
+        claims[row["v"]].append(index.nodes[src].key if src is not None else row["src"])
+    return [{"value": v, "sources": s} for v, s in claims.items()]
+
+
+def resolve(index: LineageIndex, ref: str, store: GraphStore | None = None) -> list[dict[str, Any]]:
+    """Read a free-text reference with the extractor's grammar; every candidate when ambiguous (with the
+    dates its sources give, when a store is passed: two dates are a conflict)."""
     vocab = load()
     out: list[dict[str, Any]] = []
     for c in references(ref, vocab):
@@ -162,10 +173,18 @@ def resolve(index: LineageIndex, ref: str) -> list[dict[str, Any]]:
             found = [n for n, node in enumerate(index.nodes)
                      if node.key.rsplit("-", 1)[-1].lstrip("0") == c.number.lstrip("0")
                      and (node.kind or "") == (c.kind or "")]
+        candidates = []
+        for n in found:
+            cand = summary(index.nodes[n])
+            if store is not None:
+                dates = date_claims(store, index, index.nodes[n].iri)
+                cand["dates"] = dates
+                cand["date_conflict"] = len(dates) > 1
+            candidates.append(cand)
         out.append({
             "reference": {"symbol": c.symbol, "kind": c.kind, "number": c.number, "year": c.year, "date": c.date,
                           "title": c.title},
-            "candidates": [summary(index.nodes[n]) for n in found],
+            "candidates": candidates,
             "ambiguous": len(found) > 1,
         })
     return out

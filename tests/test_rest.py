@@ -76,7 +76,9 @@ def test_resolve_06_with_conflicting_dates(client: TestClient) -> None:
     body = client.get("/api/resolve", params={"ref": "Quy chế số 06-QC/TU"}).json()
     (result,) = body["results"]
     (cand,) = result["candidates"]
-    assert cand["key"] == "lai-chau-tu-qc-2019-06"
+    assert cand["key"] == "lai-chau-tu-qc-2019-06" and cand["date_conflict"] is True
+    assert {(d["value"], tuple(d["sources"])) for d in cand["dates"]} == {
+        ("2019-04-04", ("lai-chau-ldld-cv-2020-570",)), ("2019-04-24", ("lai-chau-dd-cv-2023-98",))}
     doc = client.get(f"/api/documents/{cand['key']}").json()
     (conflict,) = doc["conflicts"]
     assert {(v["value"], tuple(v["sources"])) for v in conflict["values"]} == {
