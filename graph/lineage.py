@@ -10,9 +10,10 @@ restart loads it from disk instead of rebuilding, and any write makes it stale.
 from __future__ import annotations
 
 import pickle
+from array import array
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .identity import slug
@@ -24,7 +25,7 @@ from .vocab import load
 RELATIONS = tuple(RELATION_PROPERTY)  # based_on, implements, … cites
 REL_ID = {r: i for i, r in enumerate(RELATIONS)}
 PROP_REL = {VB + p: r for r, p in RELATION_PROPERTY.items()}
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 @dataclass
@@ -38,7 +39,6 @@ class Node:
     title: str | None = None
     issuer: str | None = None
     ingested: bool = False
-    search: str = ""  # accent-free lower-case text for search
 
 
 @dataclass(frozen=True)
@@ -50,20 +50,101 @@ class Step:
     edges: tuple[tuple[int, int, str], ...]  # (from, to, relation)
 
 
-@dataclass
+class _Adjacency:
+    """Compressed sparse rows: the (other, relation) pairs of node n are dst/rel[ptr[n]:ptr[n+1]]."""
+
+    def __init__(self, ptr: array[int], dst: array[int], rel: array[int]) -> None:
+        self.ptr, self.dst, self.rel = ptr, dst, rel
+
+    @classmethod
+    def build(cls, size: int, pairs: list[tuple[int, int, int]]) -> _Adjacency:
+        """From (node, other, relation) triples, sorted into rows."""
+        pairs.sort()
+        ptr = array("q", [0]) * (size + 1)
+        for a, _, _ in pairs:
+            ptr[a + 1] += 1
+        for i in range(size):
+            ptr[i + 1] += ptr[i]
+        return cls(ptr, array("i", (p[1] for p in pairs)), array("b", (p[2] for p in pairs)))
+
+    def __getitem__(self, n: int) -> list[tuple[int, int]]:
+        lo, hi = self.ptr[n], self.ptr[n + 1]
+        return list(zip(self.dst[lo:hi], self.rel[lo:hi], strict=True))
+
+    def __len__(self) -> int:
+        return len(self.ptr) - 1
+
+    def __iter__(self) -> Iterator[list[tuple[int, int]]]:
+        for n in range(len(self)):
+            yield self[n]
+
+    def count(self) -> int:
+        return len(self.dst)
+
+
+_COLUMNS = ("iri", "key", "symbol", "kind", "date", "title", "issuer")
+
+
+class _Nodes:
+    """The documents as columns (cheap to save and load); `nodes[n]` makes a Node on demand."""
+
+    def __init__(self, columns: dict[str, list[str]], years: array[int], ingested: bytearray) -> None:
+        self.columns, self.years, self.ingested = columns, years, ingested
+
+    def __len__(self) -> int:
+        return len(self.years)
+
+    def __getitem__(self, n: int) -> Node:
+        c = self.columns
+        return Node(iri=c["iri"][n], key=c["key"][n], symbol=c["symbol"][n] or None, kind=c["kind"][n] or None,
+                    year=self.years[n] or None, date=c["date"][n] or None, title=c["title"][n] or None,
+                    issuer=c["issuer"][n] or None, ingested=bool(self.ingested[n]))
+
+    def __iter__(self) -> Iterator[Node]:
+        for n in range(len(self)):
+            yield self[n]
+
+
 class LineageIndex:
-    nodes: list[Node] = field(default_factory=list)
-    ids: dict[str, int] = field(default_factory=dict)
-    keys: dict[str, int] = field(default_factory=dict)
-    out: list[list[tuple[int, int]]] = field(default_factory=list)  # node → [(target, relation id)]
-    inc: list[list[tuple[int, int]]] = field(default_factory=list)  # node → [(source, relation id)]
-    stamp: str = ""
+    """Documents and relations as integer-indexed columns and compressed adjacency."""
+
+    def __init__(self, nodes: _Nodes, out: _Adjacency, inc: _Adjacency, stamp: str) -> None:
+        self.nodes = nodes
+        self.out = out
+        self.inc = inc
+        self.stamp = stamp
+        self._ids: dict[str, int] | None = None
+        self._keys: dict[str, int] | None = None
+        self._search: list[str] | None = None
+
+    @property
+    def ids(self) -> dict[str, int]:
+        """IRI → node (built on first use: a restart only pays for what it needs)."""
+        if self._ids is None:
+            self._ids = dict(zip(self.nodes.columns["iri"], range(len(self.nodes)), strict=True))
+        return self._ids
+
+    @property
+    def keys(self) -> dict[str, int]:
+        """Key → node (built on first use)."""
+        if self._keys is None:
+            self._keys = dict(zip(self.nodes.columns["key"], range(len(self.nodes)), strict=True))
+        return self._keys
+
+    @classmethod
+    def from_parts(cls, nodes: list[Node], edges: list[tuple[int, int, int]], stamp: str) -> LineageIndex:
+        """From Node values and (source, target, relation id) edges."""
+        columns = {name: [getattr(x, name) or "" for x in nodes] for name in _COLUMNS}
+        table = _Nodes(columns, array("h", (x.year or 0 for x in nodes)), bytearray(x.ingested for x in nodes))
+        out = _Adjacency.build(len(nodes), [(a, b, r) for a, b, r in edges])
+        inc = _Adjacency.build(len(nodes), [(b, a, r) for a, b, r in edges])
+        return cls(table, out, inc, stamp)
 
     # -- building ----------------------------------------------------------------------------------
 
     @classmethod
     def build(cls, store: GraphStore) -> LineageIndex:
-        idx = cls(stamp=store.stamp())
+        stamp = store.stamp()
         # One attribute per query: in the union default graph a fact stated by fifty sources comes
         # fifty times, and joining several such attributes at once multiplies them.
         attrs: dict[str, dict[str, str]] = {}
@@ -76,59 +157,64 @@ class LineageIndex:
                     got[name] = row["v"]
         own = {r["d"] for r in store.rows("SELECT DISTINCT ?d WHERE { ?d a vb:IngestedDocument }")}
         code_of = {slug(c.code): c.code for c in load().codes}
+        nodes: list[Node] = []
+        ids: dict[str, int] = {}
         for d in sorted(r["d"] for r in store.rows("SELECT DISTINCT ?d WHERE { ?d a vb:Document }")):
-            row = {"d": d} | attrs.get(d, {}) | ({"own": "1"} if d in own else {})
-            if "kind" in row:
-                row["kind"] = code_of.get(row["kind"].rsplit("/", 1)[-1], row["kind"])
-            idx._add_node(row)
+            a = attrs.get(d, {})
+            year = a.get("year", "")
+            kind = a.get("kind")
+            ids[d] = len(nodes)
+            nodes.append(Node(iri=d, key=a.get("key", d), symbol=a.get("symbol"),
+                              kind=code_of.get(kind.rsplit("/", 1)[-1], kind) if kind else None,
+                              year=int(year[:4]) if year[:4].isdigit() else None, date=a.get("date"),
+                              title=a.get("title"), issuer=a.get("issuer"), ingested=d in own))
+        edges = []
         for row in store.rows(
             "SELECT DISTINCT ?s ?p ?o WHERE { VALUES ?p { "
             + " ".join(f"<{p}>" for p in PROP_REL) + " } ?s ?p ?o }"
         ):
-            a, b = idx.ids.get(row["s"]), idx.ids.get(row["o"])
-            if a is None or b is None:
-                continue
-            rel = REL_ID[PROP_REL[row["p"]]]
-            idx.out[a].append((b, rel))
-            idx.inc[b].append((a, rel))
-        for lst in idx.out:
-            lst.sort()
-        for lst in idx.inc:
-            lst.sort()
-        return idx
-
-    def _add_node(self, row: dict[str, str]) -> None:
-        iri = row["d"]
-        year = row.get("year")
-        node = Node(
-            iri=iri, key=row.get("key", iri), symbol=row.get("symbol"), kind=row.get("kind"),
-            year=int(year[:4]) if year and year[:4].isdigit() else None, date=row.get("date"),
-            title=row.get("title"), issuer=row.get("issuer"), ingested="own" in row,
-        )
-        node.search = strip_marks(" ".join(x for x in (_kind_name(node.kind), node.symbol, node.title,
-                                                         node.issuer, node.key) if x))
-        self.ids[iri] = len(self.nodes)
-        self.keys[node.key] = len(self.nodes)
-        self.nodes.append(node)
-        self.out.append([])
-        self.inc.append([])
+            x, y = ids.get(row["s"]), ids.get(row["o"])
+            if x is not None and y is not None:
+                edges.append((x, y, REL_ID[PROP_REL[row["p"]]]))
+        return cls.from_parts(nodes, edges, stamp)
 
     # -- persistence -------------------------------------------------------------------------------
 
     def save(self, path: Path) -> None:
+        """Columns as one string each and adjacency as raw arrays: loading is a few splits and copies."""
+        c = self.nodes.columns
+        blob = {
+            "version": FORMAT_VERSION, "stamp": self.stamp, "size": len(self.nodes),
+            "columns": {k: "\x1f".join(c[k]) for k in _COLUMNS},
+            "years": self.nodes.years.tobytes(), "ingested": bytes(self.nodes.ingested),
+            "out": [x.tobytes() for x in (self.out.ptr, self.out.dst, self.out.rel)],
+            "inc": [x.tobytes() for x in (self.inc.ptr, self.inc.dst, self.inc.rel)],
+        }
         tmp = path.with_suffix(path.suffix + ".tmp")
         with tmp.open("wb") as f:
-            pickle.dump((FORMAT_VERSION, self), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(blob, f, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)
 
     @classmethod
     def load(cls, path: Path) -> LineageIndex | None:
         try:
             with path.open("rb") as f:
-                version, idx = pickle.load(f)  # the index file is the store's own, written by save()
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, AttributeError):
+                blob = pickle.load(f)  # the index file is the store's own, written by save()
+            if blob.get("version") != FORMAT_VERSION:
+                return None
+            size = blob["size"]
+            columns = {k: (v.split("\x1f") if size else []) for k, v in blob["columns"].items()}
+            years = array("h")
+            years.frombytes(blob["years"])
+            adj = []
+            for part in ("out", "inc"):
+                arrays = [array("q"), array("i"), array("b")]
+                for arr, raw in zip(arrays, blob[part], strict=True):
+                    arr.frombytes(raw)
+                adj.append(_Adjacency(*arrays))
+            return cls(_Nodes(columns, years, bytearray(blob["ingested"])), adj[0], adj[1], blob["stamp"])
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, KeyError, TypeError, AttributeError):
             return None
-        return idx if version == FORMAT_VERSION and isinstance(idx, cls) else None
 
     @classmethod
     def open(cls, store: GraphStore, path: Path | None) -> LineageIndex:
@@ -147,6 +233,7 @@ class LineageIndex:
     def walk(self, start: int, relations: frozenset[int], depth: int, upward: bool) -> Iterator[Step]:
         """Breadth-first from `start`: down (who implements it) or up (what it rests on), lazily."""
         adj = self.out if upward else self.inc
+        ptr, dst, rel_of = adj.ptr, adj.dst, adj.rel
         seen = {start: 0}
         queue: deque[int] = deque([start])
         while queue:
@@ -155,9 +242,11 @@ class LineageIndex:
             if d >= depth:
                 continue
             fresh: dict[int, list[tuple[int, int, str]]] = {}
-            for other, rel in adj[cur]:
+            for j in range(ptr[cur], ptr[cur + 1]):
+                rel = rel_of[j]
                 if rel not in relations:
                     continue
+                other = dst[j]
                 edge = (cur, other, RELATIONS[rel]) if upward else (other, cur, RELATIONS[rel])
                 if other not in seen:
                     seen[other] = d + 1
@@ -170,6 +259,7 @@ class LineageIndex:
 
     def path(self, a: int, b: int, relations: frozenset[int]) -> list[tuple[int, int, str]] | None:
         """The shortest chain of relations from a to b (following citing → cited), else None."""
+        ptr, dst, rel_of = self.out.ptr, self.out.dst, self.out.rel
         prev: dict[int, tuple[int, int, str]] = {}
         seen = {a}
         queue: deque[int] = deque([a])
@@ -182,7 +272,8 @@ class LineageIndex:
                     chain.append(edge)
                     cur = edge[0]
                 return chain[::-1]
-            for other, rel in self.out[cur]:
+            for j in range(ptr[cur], ptr[cur + 1]):
+                other, rel = dst[j], rel_of[j]
                 if rel in relations and other not in seen:
                     seen.add(other)
                     prev[other] = (cur, other, RELATIONS[rel])
@@ -192,22 +283,30 @@ class LineageIndex:
     def search(self, q: str | None, kind: str | None, issuer: str | None, year: int | None) -> list[int]:
         """Documents matching every word of `q` (accent-insensitive), best first: a number in the query
         that is the document's own number counts most (`nghi quyet 02` → 02-NQ/TW)."""
+        c = self.nodes.columns
+        if self._search is None:
+            self._search = [
+                strip_marks(" ".join(x for x in (_kind_name(k), s, t, i, key) if x))
+                for k, s, t, i, key in zip(c["kind"], c["symbol"], c["title"], c["issuer"], c["key"], strict=True)
+            ]
         words = strip_marks(q).split() if q else []
         numbers = {w.lstrip("0") for w in words if w.isdigit()}
         iss = strip_marks(issuer) if issuer else None
+        kind_cf = kind.casefold() if kind else None
         scored = []
-        for n, node in enumerate(self.nodes):
-            if kind and (node.kind or "").casefold() != kind.casefold():
+        for n in range(len(self.nodes)):
+            if kind_cf and c["kind"][n].casefold() != kind_cf:
                 continue
-            if year and node.year != year:
+            if year and self.nodes.years[n] != year:
                 continue
-            if iss and iss not in strip_marks(node.issuer or "") and iss not in node.key:
+            key = c["key"][n]
+            if iss and iss not in strip_marks(c["issuer"][n]) and iss not in key:
                 continue
-            if words and not all(w in node.search for w in words):
+            if words and not all(w in self._search[n] for w in words):
                 continue
-            own_number = node.key.rsplit("-", 1)[-1].lstrip("0")
-            score = (10 if own_number in numbers else 0) + (2 if node.ingested else 0) + (1 if node.symbol else 0)
-            scored.append((-score, node.key, n))
+            own_number = key.rsplit("-", 1)[-1].lstrip("0")
+            score = (10 if own_number in numbers else 0) + 2 * self.nodes.ingested[n] + (1 if c["symbol"][n] else 0)
+            scored.append((-score, key, n))
         scored.sort()
         return [n for _, _, n in scored]
 
