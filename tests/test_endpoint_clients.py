@@ -131,6 +131,14 @@ def test_update_without_token_refused(endpoint: str) -> None:
     assert r.status_code == 403 and r.json()["ok"] is False
 
 
+def test_rest_over_http(endpoint: str) -> None:
+    base = endpoint.rsplit("/sparql", 1)[0]
+    body = httpx.get(f"{base}/api/documents/tw-nq-2021-02/implementers", timeout=10).json()
+    assert [(i["symbol"], i["depth"]) for i in body["items"]] == [("12-CTr/TU", 1), ("98-CV/ĐĐ", 2)]
+    r = httpx.get(f"{base}/doc/tw/nq/2021/02", timeout=10)
+    assert r.status_code == 303 and r.headers["location"] == "/api/documents/tw-nq-2021-02"
+
+
 def test_slow_query_stopped_at_limit(endpoint: str) -> None:
     q = "SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     t0 = time.monotonic()
@@ -142,3 +150,4 @@ def test_slow_query_stopped_at_limit(endpoint: str) -> None:
     t1 = time.monotonic()
     assert httpx.get(endpoint, params={"query": IMPLEMENTERS}, timeout=30).status_code == 200
     assert time.monotonic() - t1 < 2.0
+
