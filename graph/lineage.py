@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .identity import slug
 from .rdf import RELATION_PROPERTY, VB
@@ -41,9 +42,9 @@ class Node:
     ingested: bool = False
 
 
-@dataclass(frozen=True)
-class Step:
-    """One document reached by a walk, the depth it was reached at and the edges that bring it in."""
+class Step(NamedTuple):
+    """One document reached by a walk, the depth it was reached at and the edges that bring it in.
+    (A NamedTuple: a walk makes one per document, and frozen dataclasses are slow to construct.)"""
 
     node: int
     depth: int
