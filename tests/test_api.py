@@ -15,7 +15,6 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from graph.ingest import ingest
 from graph.store import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,10 +23,8 @@ Q_SYMBOL = 'SELECT ?d WHERE { ?d vb:symbol "02-NQ/TW" }'
 
 
 @pytest.fixture(scope="module")
-def store() -> GraphStore:
-    s = GraphStore()
-    ingest([ROOT / "data" / "documents"], s)
-    return s
+def store(seed_store: GraphStore) -> GraphStore:
+    return seed_store
 
 
 @pytest.fixture(scope="module")

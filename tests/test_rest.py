@@ -26,10 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def store() -> GraphStore:
-    s = GraphStore()
-    ingest([ROOT / "data" / "documents"], s)
-    return s
+def store(seed_store: GraphStore) -> GraphStore:
+    return seed_store
 
 
 @pytest.fixture(scope="module")
