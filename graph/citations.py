@@ -42,6 +42,7 @@ _NAME_STOP = re.compile(
     r"[;:()\"“”\[\]\n]|\.(?=\s|$)|,(?![ ]*(?:bổ sung|chống))|[ ]số(?=[ ]*:?[ ]*\d)|"
     r"[ ](?:ngày|được|đã|đang|sẽ|theo|tại|thì|để|nhằm|là|về|"
     r"quy định|hướng dẫn|yêu cầu|nhấn mạnh|xác định|có|gồm|không|cũng|vẫn|trong|từ|đến|với|nêu|hiện hành|một cách|"
+    r"nhiệm kỳ|"
     r"và các|và những|và văn bản|hoặc các|cho|khi|này|đó)(?=\W|$)|[ ]năm[ ]+\d{4}|"
     r"[ ](?:và|hoặc)[ ]+(?=(?:Luật|Bộ luật|Nghị định|Nghị quyết|Pháp lệnh|Quyết định|Thông tư|Chỉ thị|"
     r"Điều lệ|Hiến pháp)(?=\W))"

@@ -34,6 +34,14 @@ _FILLER = re.compile(
     r"thi hành|thực hiện|bởi)[ ,]*)*$",
     re.IGNORECASE,
 )
+# What may stand between an acting cue and the locator of its object: a pinpoint or an annexed text
+_OBJECT_START = re.compile(
+    rf"^[ ,]*(?:{PINPOINT}|một số|các|nội dung|toàn bộ|(?:quy định|quy chế|điều lệ|danh mục|phụ lục|biểu|bảng|"
+    r"mục|phần)(?!\w))",
+    re.IGNORECASE,
+)
+# one-word cues that are also everyday verbs: they act through a locator only on a pinpointed object
+_WEAK = frozenset({"bổ sung", "sửa đổi", "thực hiện", "triển khai", "hướng dẫn"})
 _PINPOINTED = re.compile(rf"{PINPOINT}|một số|nội dung|quy định", re.IGNORECASE)
 _GENERIC_HOLDER = re.compile(
     r"(?<!\w)(?:dự thảo[ ]+\w+|(?:các|những|một số|mọi)[ ]+(?:văn bản|quyết định|nghị quyết|chỉ thị|thông tư|kế hoạch|"
@@ -141,7 +149,7 @@ def decide(src: Source, vocab: Vocabulary, mentions: list[Mention]) -> list[Deci
                     behind = _acting_before(clause_cues, ci, folded)
                     hit = behind if behind else hit
                 if hit.cue.role == "locator":
-                    acting = _acting_behind(cues, clause_cues, mentions, ci)
+                    acting = _acting_behind(cues, clause_cues, mentions, ci, folded)
                     hit = acting if acting else hit
                 if sibling is not None and decisions[sibling].link_from is not None:
                     d = decisions[sibling]
@@ -252,7 +260,7 @@ def _acting_before(clause_cues: list[tuple[int, CueHit]], ci: int, folded: str) 
 
 
 def _acting_behind(
-    cues: list[CueHit], clause_cues: list[tuple[int, CueHit]], mentions: list[Mention], ci: int
+    cues: list[CueHit], clause_cues: list[tuple[int, CueHit]], mentions: list[Mention], ci: int, folded: str
 ) -> CueHit | None:
     """The acting cue whose object a locator only pinpoints (`Bãi bỏ khoản 3 … kèm theo QĐ …`):
     the nearest cue before the locator, with no citation and no other cue between them."""
@@ -264,6 +272,9 @@ def _acting_behind(
             return None  # a blocker, or a "theo"/"tại" that the locator belongs to
         if any(hit.end <= mm.start < loc.start for mm in mentions):
             return None
+        gap = folded[hit.end : loc.start]
+        if hit.cue.phrase in _WEAK and gap.strip(" ,") and not _OBJECT_START.match(gap):
+            return None  # "bổ sung tên vào danh sách (quy định tại …)": an everyday verb, not the act
         return hit
     return None
 
