@@ -91,6 +91,17 @@ RELATION_CASES = [
         set(),
     ),
     (
+        "- Người không được ghi tên hoặc bổ sung tên vào danh sách cử tri (quy định tại Điều 30 của Luật số "
+        "85/2015/QH13);",
+        {"85/2015/QH13": ["cites"]},
+        set(),
+    ),
+    (
+        "2. Bãi bỏ mức thu phí qua bến phà quy định tại mục II của Nghị quyết số 06/2007/NQ-HĐND.",
+        {"06/2007/NQ-HĐND": ["repeals"]},
+        set(),
+    ),
+    (
         "Thông báo số 427/TB-UBND về việc tạm dừng thực hiện một điểm của Quy định ban hành kèm theo "
         "Quyết định số 79/2007/QĐ-UB ngày 11/7/2007.",
         {"427/TB-UBND": ["cites"], "79/2007/QĐ-UB": ["cites"]},
