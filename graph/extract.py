@@ -190,8 +190,9 @@ def gather(mentions: list[Mention], decisions: list[Decision], header: Header,
         if sym is None:
             continue
         key = _norm(sym)
-        if key == own:
-            continue
+        own_year = int(header.date[:4]) if header.date else None
+        if key == own and (m.year is None or own_year is None or m.year == own_year):
+            continue  # the document naming itself (numbers restart: the same symbol of another year is not)
         year = m.year
         chosen = None
         for g in by_symbol.get(key, []):

@@ -1,0 +1,229 @@
+"""A deterministic generator of realistic Party, Front, union and state documents (text), with the truth
+of what each one cites — for benchmarks at national scale and as a check that the grammar generalises.
+
+    .venv/bin/python bench/generate.py OUT --size 10000 [--seed 7]
+
+Writes OUT/docs/NNNNNNN.txt and OUT/truth.jsonl (one line per document: its symbol, and the symbols it
+cites with the relations the text states, and the links between them). The hierarchy: central
+resolutions, directives, regulations and conclusions (Bộ Chính trị, Ban Bí thư, BCH TW; numbers restart
+each term) → Tổng Liên đoàn and ministry guidance → provincial programmes and plans (34 provinces; TU,
+LĐLĐ, MTTQ, UBND) → district and unit plans → grassroots letters. Phrasing varies as in the real
+corpus: Căn cứ preambles, "Thực hiện … thực hiện …" chains, lists sharing a date, Party and state
+symbols, name-only laws, a few conflicting dates and year-less references.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROVINCES = [
+    "Lai Châu", "Điện Biên", "Lào Cai", "Tuyên Quang", "Cao Bằng", "Lạng Sơn", "Thái Nguyên", "Phú Thọ",
+    "Bắc Ninh", "Hưng Yên", "Hải Phòng", "Ninh Bình", "Quảng Ninh", "Thanh Hóa", "Nghệ An", "Hà Tĩnh",
+    "Quảng Trị", "Huế", "Đà Nẵng", "Quảng Ngãi", "Gia Lai", "Đắk Lắk", "Khánh Hòa", "Lâm Đồng",
+    "Đồng Nai", "Tây Ninh", "Hồ Chí Minh", "Đồng Tháp", "An Giang", "Vĩnh Long", "Cần Thơ", "Cà Mau",
+    "Hà Nội", "Sơn La",
+]
+TERMS = [(2011, 2015), (2016, 2020), (2021, 2025), (2026, 2030)]
+CENTRAL = [("NQ", "Nghị quyết", "Bộ Chính trị"), ("CT", "Chỉ thị", "Ban Bí thư"), ("QĐ", "Quy định", "Bộ Chính trị"),
+           ("KL", "Kết luận", "Bộ Chính trị"), ("NQ", "Nghị quyết", "Ban Chấp hành Trung ương")]
+TOPICS = [
+    "đổi mới tổ chức và hoạt động của Công đoàn Việt Nam trong tình hình mới",
+    "tăng cường công tác giám sát, phản biện xã hội",
+    "nâng cao chất lượng sinh hoạt chi bộ",
+    "công tác dân vận trong tình hình mới",
+    "phát triển đảng viên trong khu vực ngoài nhà nước",
+    "thực hành tiết kiệm, chống lãng phí",
+    "chuyển đổi số trong hệ thống chính trị",
+    "xây dựng giai cấp công nhân hiện đại, lớn mạnh",
+]
+LAWS = ["Luật Công đoàn năm 2024", "Bộ luật Lao động năm 2019", "Luật Thực hiện dân chủ ở cơ sở năm 2022",
+        "Điều lệ Đảng", "Điều lệ Công đoàn Việt Nam"]
+NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em", "Vũ Thị Giang"]
+
+
+@dataclass
+class Doc:
+    n: int
+    symbol: str
+    kind: str
+    kind_name: str
+    issuer: str
+    parent: str | None
+    province: str | None
+    date: tuple[int, int, int]
+    subject: str
+    cites: list[tuple[Doc, str]] = field(default_factory=list)  # (cited, relation)
+    chains: list[tuple[Doc, Doc]] = field(default_factory=list)  # (A, B): "A … thực hiện B" in the text
+
+
+def _date(rnd: random.Random, year: int) -> tuple[int, int, int]:
+    return (rnd.randint(1, 28), rnd.randint(1, 12), year)
+
+
+def _fmt_date(d: tuple[int, int, int], rnd: random.Random) -> str:
+    day, month, year = d
+    style = rnd.random()
+    if style < 0.6:
+        return f"ngày {day:02d}/{month:02d}/{year}" if rnd.random() < 0.5 else f"ngày {day}/{month}/{year}"
+    if style < 0.8:
+        return f"ngày {day} tháng {month} năm {year}"
+    return f"ngày {day}-{month}-{year}"
+
+
+def _ref(doc: Doc, rnd: random.Random, full: bool = True) -> str:
+    """How a citing document names `doc`."""
+    dated = f", {_fmt_date(doc.date, rnd)}" if full and rnd.random() < 0.85 else ""
+    who = f" của {doc.issuer}" if full and rnd.random() < 0.8 else ""
+    so = rnd.choice(["số ", "số ", "số: ", ""])
+    return f"{doc.kind_name} {so}{doc.symbol}{dated}{who}"
+
+
+def generate(size: int, seed: int = 7) -> Iterator[tuple[Doc, str]]:
+    """Documents in issue order (cited ones first), each with its text."""
+    rnd = random.Random(seed)
+    central: list[Doc] = []
+    guidance: list[Doc] = []
+    provincial: dict[str, list[Doc]] = {p: [] for p in PROVINCES}
+    counters: dict[tuple[str, ...], int] = {}
+    n = 0
+
+    def number(scope: tuple[str, ...]) -> int:
+        counters[scope] = counters.get(scope, 0) + 1
+        return counters[scope]
+
+    while n < size:
+        roll = rnd.random()
+        if roll < 0.01 or not central:
+            start, end = rnd.choice(TERMS)
+            kind, kind_name, issuer = rnd.choice(CENTRAL)
+            year = rnd.randint(start, end)
+            doc = Doc(n, f"{number(('tw', kind, str(start))):02d}-{kind}/TW", kind, kind_name, issuer, None, None,
+                      _date(rnd, year), rnd.choice(TOPICS))
+            central.append(doc)
+            text = _render(doc, rnd)
+        elif roll < 0.04 or not guidance:
+            base = rnd.choice(central)
+            year = min(2030, base.date[2] + rnd.randint(0, 1))
+            doc = Doc(n, f"{number(('tld', str(year)))}/HD-TLĐ", "HD", "Hướng dẫn",
+                      "Đoàn Chủ tịch Tổng Liên đoàn Lao động Việt Nam", None, None, _date(rnd, year),
+                      "thực hiện " + base.kind_name + " " + base.symbol)
+            doc.cites.append((base, "implements"))
+            guidance.append(doc)
+            text = _render(doc, rnd)
+        else:
+            province = rnd.choice(PROVINCES)
+            local = provincial[province]
+            base = rnd.choice(central[-50:])
+            latest = max([base.date[2]] + [d.date[2] for d in local[-20:]])
+            year = min(2030, latest + rnd.randint(0, 1))  # a document cites only older ones
+            kind = rnd.random()
+            if kind < 0.35 or not local:
+                doc = Doc(n, f"{number((province, 'tu', str(year))):02d}-CTr/TU", "CTr", "Chương trình hành động",
+                          "Ban Thường vụ Tỉnh ủy", None, province, _date(rnd, year), base.subject)
+                doc.cites.append((base, "implements"))
+            elif kind < 0.6:
+                parent = rnd.choice(local[-20:])
+                doc = Doc(n, f"{number((province, 'ldld', str(year)))}/KH-LĐLĐ", "KH", "Kế hoạch",
+                          "Ban Thường vụ Liên đoàn Lao động tỉnh", None, province, _date(rnd, year), parent.subject)
+                doc.cites.append((parent, "implements"))
+                if parent.cites and rnd.random() < 0.5:
+                    doc.chains.append((parent, parent.cites[0][0]))
+                    doc.cites.append((parent.cites[0][0], "cites"))
+                if guidance and rnd.random() < 0.5:
+                    doc.cites.append((rnd.choice(guidance[-20:]), "based_on"))
+            elif kind < 0.8:
+                parent = rnd.choice(local[-20:])
+                doc = Doc(n, f"{number((province, 'mttq', str(year)))}/KH-MTTQ-BTT", "KH", "Kế hoạch",
+                          "Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh", None, province, _date(rnd, year),
+                          parent.subject)
+                doc.cites.append((parent, "based_on"))
+                other = rnd.choice(local[-20:])
+                if other is not parent:
+                    doc.cites.append((other, "based_on"))
+            else:
+                parent = rnd.choice(local[-20:])
+                doc = Doc(n, f"{number((province, 'dd', str(year)))}-CV/ĐĐ", "CV", "Công văn",
+                          "Đảng đoàn Liên đoàn Lao động tỉnh", "Tỉnh ủy " + province, province, _date(rnd, year),
+                          "quan tâm lãnh đạo, chỉ đạo " + parent.subject)
+                doc.cites.append((parent, "implements"))
+                if parent.cites:
+                    doc.chains.append((parent, parent.cites[0][0]))
+                    doc.cites.append((parent.cites[0][0], "cites"))
+            local.append(doc)
+            text = _render(doc, rnd)
+        n += 1
+        yield doc, text
+
+
+def _render(doc: Doc, rnd: random.Random) -> str:
+    day, month, year = doc.date
+    place = doc.province or "Hà Nội"
+    lines = []
+    if doc.parent:
+        lines.append(doc.parent.upper())
+    lines.append(doc.issuer.upper() if not doc.province else (doc.issuer + " " + doc.province).upper())
+    lines += ["", "ĐẢNG CỘNG SẢN VIỆT NAM" if doc.symbol.split("/")[0].count("-") else
+              "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "", f"Số: {doc.symbol}", "",
+              f"{place}, ngày {day:02d} tháng {month:02d} năm {year}", ""]
+    if doc.kind == "CV":
+        lines += [f"V/v {doc.subject}", ""]
+    else:
+        lines += [doc.kind_name.upper(), doc.subject[:1].upper() + doc.subject[1:], ""]
+    chained = {a.n: b for a, b in doc.chains}
+    basis = [c for c, r in doc.cites if r == "based_on"]
+    acting = [c for c, r in doc.cites if r == "implements"]
+    if basis:
+        lines += [f"Căn cứ {_ref(c, rnd)};" for c in basis]
+        if rnd.random() < 0.5:
+            lines.append(f"Căn cứ {rnd.choice(LAWS)};")
+        lines.append("")
+    for c in acting:
+        text = f"Thực hiện {_ref(c, rnd)}"
+        if c.n in chained:
+            text += f" thực hiện {_ref(chained[c.n], rnd)}"
+        text += f" về {c.subject};" if rnd.random() < 0.5 else ";"
+        lines += [text, ""]
+    lines += [f"{doc.issuer} đề nghị các cấp, các ngành tổ chức triển khai các nội dung sau:", "",
+              "1. Tăng cường công tác tuyên truyền, quán triệt các chỉ thị, nghị quyết của Đảng.", "",
+              "2. Báo cáo kết quả thực hiện về " + doc.issuer + " trước ngày 15/12/" + str(year) + ".", "",
+              "Nơi nhận:", "- Như trên;", "- Lưu: VT.", "",
+              "T/M BAN THƯỜNG VỤ" if "Thường vụ" in doc.issuer else "TM. BAN THƯỜNG TRỰC",
+              rnd.choice(["BÍ THƯ", "CHỦ TỊCH", "PHÓ CHỦ TỊCH"]), "", rnd.choice(NAMES), ""]
+    return "\n".join(lines)
+
+
+def truth(doc: Doc) -> dict[str, object]:
+    cites: dict[str, set[str]] = {}
+    for c, r in doc.cites:
+        cites.setdefault(c.symbol, set()).add(r)
+    return {
+        "n": doc.n, "symbol": doc.symbol,
+        "cites": {s: sorted(r - {"cites"} if r - {"cites"} else r) for s, r in cites.items()},
+        "links": [[a.symbol, b.symbol, "implements"] for a, b in doc.chains],
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--size", type=int, default=10_000)
+    ap.add_argument("--seed", type=int, default=7)
+    a = ap.parse_args()
+    docs = a.out / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    with (a.out / "truth.jsonl").open("w", encoding="utf-8") as t:
+        for doc, text in generate(a.size, a.seed):
+            (docs / f"{doc.n:07d}.txt").write_text(text, encoding="utf-8")
+            t.write(json.dumps(truth(doc), ensure_ascii=False) + "\n")
+    print(f"wrote {a.size} documents to {docs}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
