@@ -140,12 +140,24 @@ def update_conflicts(store: GraphStore, nodes: Iterable[str], batch: int = 200) 
     for i in range(0, len(todo), batch):
         chunk = todo[i : i + batch]
         values = " ".join(f"<{d}>" for d in chunk)
+        # cheap first: which documents have two dates, and which had a conflict; most have neither
+        dates: dict[str, set[str]] = defaultdict(set)
+        query = f"SELECT DISTINCT ?d ?v WHERE {{ VALUES ?d {{ {values} }} GRAPH ?g {{ ?d vb:date ?v }} }}"
+        for row in store.rows(query):
+            dates[row["d"]].add(row["v"])
+        multi = sorted(d for d, vs in dates.items() if len(vs) > 1)
+        had = {r["d"] for r in store.rows(
+            f"SELECT DISTINCT ?d WHERE {{ GRAPH <{cg}> {{ VALUES ?d {{ {values} }} ?c vb:about ?d }} }}")}
+        if not multi and not had:
+            continue
+        values = " ".join(f"<{d}>" for d in sorted(set(multi) | had))
         claims: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
-        for row in store.rows(
-            f"SELECT ?d ?v ?g ?src WHERE {{ VALUES ?d {{ {values} }} "
-            f"GRAPH ?g {{ ?d vb:date ?v . ?g vb:describes ?src }} }}"
-        ):
-            claims[row["d"]].append((row["v"], row["g"], row["src"]))
+        if multi:
+            for row in store.rows(
+                "SELECT ?d ?v ?g ?src WHERE { VALUES ?d { " + " ".join(f"<{d}>" for d in multi) + " } "
+                "GRAPH ?g { ?d vb:date ?v . ?g vb:describes ?src } }"
+            ):
+                claims[row["d"]].append((row["v"], row["g"], row["src"]))
         quads: list[Quad] = []
         g = NamedNode(cg)
         for d, found in claims.items():
