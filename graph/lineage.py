@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+import pyoxigraph as ox
+
 from .identity import slug
 from .rdf import RELATION_PROPERTY, VB
 from .store import GraphStore
@@ -149,18 +151,24 @@ class LineageIndex:
         # One attribute per query: in the union default graph a fact stated by fifty sources comes
         # fifty times, and joining several such attributes at once multiplies them.
         attrs: dict[str, dict[str, str]] = {}
-        for prop, name in (("vb:key", "key"), ("vb:symbol", "symbol"), ("vb:kind", "kind"),
-                           ("vb:year", "year"), ("vb:date", "date"), ("vb:title", "title"),
-                           ("vb:subject", "title"), ("vb:issuerName", "issuer")):
-            for row in store.rows(f"SELECT DISTINCT ?d ?v WHERE {{ ?d {prop} ?v }} ORDER BY ?d ?v"):
-                got = attrs.setdefault(row["d"], {})
-                if name not in got or (name in ("year", "date") and row["v"] < got[name]):
-                    got[name] = row["v"]
-        own = {r["d"] for r in store.rows("SELECT DISTINCT ?d WHERE { ?d a vb:IngestedDocument }")}
+        # Read the indexes directly (one scan per property): SPARQL over the union default graph would
+        # repeat each fact once per source that states it, and sort them all.
+        for prop, name in (("key", "key"), ("symbol", "symbol"), ("kind", "kind"), ("year", "year"),
+                           ("date", "date"), ("title", "title"), ("subject", "title"), ("issuerName", "issuer")):
+            for q in store.ox.quads_for_pattern(None, ox.NamedNode(VB + prop), None, None):
+                d = _v(q.subject)
+                v = _v(q.object)
+                got = attrs.setdefault(d, {})
+                if name not in got or (name in ("year", "date") and v < got[name]):
+                    got[name] = v
+        doc_type = ox.NamedNode(VB + "Document")
+        rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        ingested = ox.NamedNode(VB + "IngestedDocument")
+        own = {_v(q.subject) for q in store.ox.quads_for_pattern(None, rdf_type, ingested)}
         code_of = {slug(c.code): c.code for c in load().codes}
         nodes: list[Node] = []
         ids: dict[str, int] = {}
-        for d in sorted(r["d"] for r in store.rows("SELECT DISTINCT ?d WHERE { ?d a vb:Document }")):
+        for d in sorted({_v(q.subject) for q in store.ox.quads_for_pattern(None, rdf_type, doc_type)}):
             a = attrs.get(d, {})
             year = a.get("year", "")
             kind = a.get("kind")
@@ -169,14 +177,14 @@ class LineageIndex:
                               kind=code_of.get(kind.rsplit("/", 1)[-1], kind) if kind else None,
                               year=int(year[:4]) if year[:4].isdigit() else None, date=a.get("date"),
                               title=a.get("title"), issuer=a.get("issuer"), ingested=d in own))
-        edges = []
-        for row in store.rows(
-            "SELECT DISTINCT ?s ?p ?o WHERE { VALUES ?p { "
-            + " ".join(f"<{p}>" for p in PROP_REL) + " } ?s ?p ?o }"
-        ):
-            x, y = ids.get(row["s"]), ids.get(row["o"])
-            if x is not None and y is not None:
-                edges.append((x, y, REL_ID[PROP_REL[row["p"]]]))
+        seen: set[tuple[int, int, int]] = set()
+        for p, rel in PROP_REL.items():
+            r = REL_ID[rel]
+            for q in store.ox.quads_for_pattern(None, ox.NamedNode(p), None, None):
+                x, y = ids.get(_v(q.subject)), ids.get(_v(q.object))
+                if x is not None and y is not None:
+                    seen.add((x, y, r))
+        edges = sorted(seen)
         return cls.from_parts(nodes, edges, stamp)
 
     # -- persistence -------------------------------------------------------------------------------
@@ -315,3 +323,8 @@ class LineageIndex:
 def _kind_name(kind: str | None) -> str:
     code = load().code(kind) if kind else None
     return code.name if code else ""
+
+
+def _v(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """The lexical value of a term (an RDF-star triple as its N-Triples text)."""
+    return str(term) if isinstance(term, ox.Triple) else term.value
