@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
+import pyoxigraph as ox
+
 from .errors import QueryError, UnknownDocument
 from .extract import references
 from .identity import key_for, named_key
@@ -86,25 +88,44 @@ def _offset(cursor: str | None) -> int:
 def edge_evidence(
     store: GraphStore, index: LineageIndex, edges: list[tuple[int, int, str]], per_edge: int = 3
 ) -> dict[tuple[int, int, str], list[dict[str, Any]]]:
-    """Quotes for a set of edges, read from the store in one query."""
+    """Quotes for a set of edges, read with direct index scans (evidence nodes by source, then their
+    target, relation, statement and offsets): much cheaper than a joined SPARQL query per page."""
     if not edges:
         return {}
     from .rdf import RELATION_PROPERTY
 
-    values = " ".join(f"(<{index.nodes[a].iri}> <{index.nodes[b].iri}> <{VB}{RELATION_PROPERTY[r]}>)"
-                      for a, b, r in set(edges))
-    out: dict[tuple[int, int, str], list[dict[str, Any]]] = defaultdict(list)
     prop_rel = {VB + p: r for r, p in RELATION_PROPERTY.items()}
-    for row in store.rows(
-        "SELECT DISTINCT ?s ?o ?p ?quote ?stated ?start ?end WHERE { VALUES (?s ?o ?p) { " + values + " } "
-        "?e vb:source ?s ; vb:target ?o ; vb:relation ?p ; vb:quote ?quote ; vb:statedIn ?stated ; "
-        "vb:start ?start ; vb:end ?end } ORDER BY ?s ?o ?stated ?start"
-    ):
-        k = (index.ids[row["s"]], index.ids[row["o"]], prop_rel[row["p"]])
-        if len(out[k]) < per_edge:
-            stated = index.ids.get(row["stated"])
-            out[k].append({"quote": row["quote"], "stated_in": index.nodes[stated].key if stated is not None
-                           else row["stated"], "start": int(row["start"]), "end": int(row["end"])})
+    wanted = set(edges)
+    by_source: dict[int, set[tuple[int, str]]] = defaultdict(set)
+    for a, b, r in wanted:
+        by_source[a].add((b, r))
+    out: dict[tuple[int, int, str], list[dict[str, Any]]] = defaultdict(list)
+
+    def one(node: Any, prop: str) -> Any:
+        for q in store.ox.quads_for_pattern(node, ox.NamedNode(VB + prop), None, None):
+            return q.object
+        return None
+
+    for a, targets in by_source.items():
+        found = []
+        for q in store.ox.quads_for_pattern(None, ox.NamedNode(VB + "source"), ox.NamedNode(index.nodes[a].iri), None):
+            e = q.subject
+            target, relation = one(e, "target"), one(e, "relation")
+            if target is None or relation is None:
+                continue
+            tb = index.ids.get(target.value)
+            rel = prop_rel.get(relation.value)
+            if tb is None or rel is None or (tb, rel) not in targets:
+                continue
+            quote, stated, start, end = one(e, "quote"), one(e, "statedIn"), one(e, "start"), one(e, "end")
+            found.append((tb, rel, stated.value if stated else "", int(start.value) if start else 0,
+                          quote.value if quote else "", int(end.value) if end else 0))
+        for tb, rel, stated_iri, start, quote, end in sorted(set(found)):
+            k = (a, tb, rel)
+            if len(out[k]) < per_edge:
+                n = index.ids.get(stated_iri)
+                out[k].append({"quote": quote, "stated_in": index.nodes[n].key if n is not None else stated_iri,
+                               "start": start, "end": end})
     return out
 
 
