@@ -324,10 +324,17 @@ def _first_line_record(
     return subject or None, None, None, None
 
 
+@lru_cache(maxsize=4)
+def _mottos(vocab: Vocabulary) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Motto lines folded once: as whole-line keys, and as text to cut from a two-column line."""
+    keys = frozenset(re.sub(r"[\s\-–—]+", " ", fold(m)).strip() for m in vocab.mottos)
+    return keys, tuple(fold(m) for m in vocab.mottos)
+
+
 def _issuing_block(
     head: list[tuple[int, str]], first_content: int | None, vocab: Vocabulary
 ) -> tuple[str | None, str | None]:
-    mottos = {re.sub(r"[\s\-–—]+", " ", fold(m)).strip() for m in vocab.mottos}
+    mottos, folded_mottos = _mottos(vocab)
     units: list[str] = []
     if first_content is None:
         return None, None  # no Số/date/kind line: upper-case lines are headings, not an issuing block
@@ -340,11 +347,13 @@ def _issuing_block(
         text = re.sub(r"^\d{6,}", "", text).strip()
         if not text or _SEPARATOR_LINE.match(text):
             continue
-        for motto in vocab.mottos:
-            cut = fold(text).find(fold(motto))
+        folded = fold(text)
+        for motto in folded_mottos:
+            cut = folded.find(motto)
             if cut > 0:
                 text = text[:cut].strip()
-        key = re.sub(r"[\s\-–—]+", " ", fold(text)).strip()
+                folded = folded[:cut]
+        key = re.sub(r"[\s\-–—]+", " ", folded).strip()
         if key in mottos or key.replace("hòa", "hoà") in mottos:
             continue
         if not _mostly_upper(text):
@@ -476,13 +485,13 @@ def _signers(lines: list[str], vocab: Vocabulary) -> list[Signer]:
             if for_pos and fold(rest).strip() == fold(for_pos):
                 for_ = for_pos
             for k in range(n + 1, min(len(lines), n + 4)):
-                position = _position_of(lines[k], vocab)
+                position = _position_of(lines[k], vocab) if len(lines[k]) < 80 else None
                 if position:
                     start = k
                     break
         else:
             stripped = lines[n].strip()
-            found = _position_of(stripped, vocab) if len(stripped) < 40 else None
+            found = _position_of(stripped, vocab) if len(stripped) < 40 and stripped.isupper() else None
             if found and fold(stripped) == fold(found) and _mostly_upper(stripped):
                 position = found
                 start = n
