@@ -27,7 +27,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/extract.py
-	$(BIN)/python bench/graph.py
+	$(BIN)/python bench/store.py
 	$(BIN)/python bench/lineage.py
 
 clean:

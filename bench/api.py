@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import socket
 import subprocess
@@ -26,6 +25,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from common import percentile, report, spread  # noqa: E402
+
 from graph.documents import DEFAULT_DOWN, lineage_page, relation_set  # noqa: E402
 from graph.lineage import REL_ID, LineageIndex  # noqa: E402
 from graph.store import PREFIXES, GraphStore  # noqa: E402
@@ -33,9 +34,6 @@ from graph.store import PREFIXES, GraphStore  # noqa: E402
 IMPL = frozenset({REL_ID["implements"], REL_ID["guides"]})
 
 
-def p(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, round(q / 100 * (len(xs) - 1)))]
 
 
 def plain_bfs(idx: LineageIndex, start: int, limit: int) -> list[int]:
@@ -123,17 +121,12 @@ def main() -> int:
     out = {
         "documents": len(idx2.nodes), "root_descendants": descendants, "restart_s": round(restart, 2),
         "server_up_s": round(up, 2), "server_peak_rss_mb": rss,
-        "first_page_inprocess_p50_ms": round(p(inproc, 50), 2), "first_page_inprocess_p95_ms": round(p(inproc, 95), 2),
-        "first_page_http_p50_ms": round(p(http, 50), 2), "first_page_http_p95_ms": round(p(http, 95), 2),
-        "plain_bfs_p50_ms": round(p(plain, 50), 3), "sparql_path_p50_ms": round(p(sparql, 50), 2),
-        "sparql_path_p95_ms": round(p(sparql, 95), 2),
-        "ratio_http_to_inprocess_p50": round(p(http, 50) / p(inproc, 50), 2),
-        "ratio_sparql_to_inprocess_p50": round(p(sparql, 50) / p(inproc, 50), 2),
+        **spread("first_page_inprocess", inproc, 2), **spread("first_page_http", http, 2),
+        **spread("plain_bfs", plain), **spread("sparql_path", sparql, 2),
+        "ratio_http_to_inprocess_p50": round(percentile(http, 50) / percentile(inproc, 50), 2),
+        "ratio_sparql_to_inprocess_p50": round(percentile(sparql, 50) / percentile(inproc, 50), 2),
     }
-    for k, v in out.items():
-        print(f"{k:<34}{v}")
-    if a.json:
-        a.json.write_text(json.dumps(out, indent=1))
+    report(out, a.json)
     return 0
 
 

@@ -5,14 +5,13 @@ basis and path, next to a plain BFS on the same adjacency, and the restart (load
 
     .venv/bin/python bench/lineage.py [--size 1000000] [--json OUT]
 
-The store and HTTP layers are measured by bench/graph.py; a 1M-document store comes with issue 5's
+The store and HTTP layers are measured by bench/store.py; a 1M-document store comes with issue 5's
 generator.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import resource
 import statistics
@@ -25,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from common import report, spread  # noqa: E402
 
 from graph.lineage import REL_ID, LineageIndex, Node  # noqa: E402
 
@@ -94,9 +95,6 @@ def timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
     return xs
 
 
-def p(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, round(q / 100 * (len(xs) - 1)))]
 
 
 def main() -> int:
@@ -136,20 +134,14 @@ def main() -> int:
     result = {
         "documents": len(idx.nodes), "edges": idx.out.count(), "build_s": round(built, 2),
         "big_root_descendants": descendants,
-        "first_page_random_p50_ms": round(p(first, 50), 3), "first_page_random_p95_ms": round(p(first, 95), 3),
-        "first_page_big_p50_ms": round(p(first_big, 50), 3), "first_page_big_p95_ms": round(p(first_big, 95), 3),
-        "plain_bfs_first_page_big_p50_ms": round(p(plain_first_big, 50), 3),
-        "full_list_big_p50_ms": round(p(full, 50), 1), "full_list_big_p95_ms": round(p(full, 95), 1),
-        "plain_bfs_full_big_p50_ms": round(p(plain_full, 50), 1),
-        "basis_p95_ms": round(p(basis, 95), 3), "path_p95_ms": round(p(path, 95), 3),
+        **spread("first_page_random", first), **spread("first_page_big", first_big),
+        **spread("plain_bfs_first_page_big", plain_first_big), **spread("full_list_big", full, 1),
+        **spread("plain_bfs_full_big", plain_full, 1), **spread("basis", basis), **spread("path", path),
         "save_s": round(saved, 2), "load_s": round(loaded, 2),
         "first_page_after_load_s": round(first_after_load, 2), "index_mb": round(size_mb, 1),
         "peak_rss_mb": round(rss), "mean_first_page_ms": round(statistics.mean(first), 3),
     }
-    for k, v in result.items():
-        print(f"{k:<34}{v}")
-    if a.json:
-        a.json.write_text(json.dumps(result, indent=1))
+    report(result, a.json)
     return 0
 
 

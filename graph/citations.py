@@ -252,10 +252,8 @@ def find_mentions(src: Source, vocab: Vocabulary) -> list[Mention]:
                 law_name = work[kw_start : kw_start + len(kind_word) + 1 + len(kb.group("name"))]
                 law_name = re.sub(r"\s+", " ", law_name).strip()
         before = folded[max(0, kw_start - 40) : kw_start]
-        if kind_word is None and (sym.needs_word or _FORM_BEFORE.search(before)):
-            continue
-        if _FORM_BEFORE.search(before):
-            continue
+        if _FORM_BEFORE.search(before) or (kind_word is None and sym.needs_word):
+            continue  # a form code (Mẫu số 01/…), or a công văn number with no word naming a document
         if _OWN_NUMBER_BEFORE.search(folded[max(0, s - 20) : s]):
             continue  # the document's own "Số:" line
         symbol_hits.append((kw_start, s, e, sym, kind_word, law_name))

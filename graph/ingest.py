@@ -20,7 +20,7 @@ from .errors import InputError, VanbanError
 from .extract import extract_source
 from .identity import source_id
 from .rdf import RDF_TYPE, RELATION_PROPERTY, build, vb
-from .store import GraphStore
+from .store import GraphStore, quads_to_insert
 from .text import decode, prepare
 from .vocab import Vocabulary, load
 
@@ -186,8 +186,7 @@ def update_conflicts(store: GraphStore, nodes: Iterable[str], batch: int = 200) 
                               Quad(cl, vb("inGraph"), NamedNode(graph), g)]
         insert = ""
         if quads:
-            body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-            insert = f" ;\nINSERT DATA {{ GRAPH <{cg}> {{\n{body}\n}} }}"
+            insert = f" ;\nINSERT DATA {{ {quads_to_insert(cg, quads)} }}"
         # claims first, then the conflicts: two linear deletes (one joined delete is a cross product)
         store.ox.update(
             f"PREFIX vb: <{vb('').value}>\n"

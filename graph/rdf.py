@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -316,10 +316,4 @@ def _evidence(b: _Builder, text: str, iri: str, source: str, target: str, prop: 
     b.add(iri, vb("quoteEnd"), _integer(qe))
 
 
-def nodes_in(quads: Iterable[Quad]) -> set[str]:
-    """Every document IRI typed in a set of quads."""
-    doc = vb("Document")
-    return {str(q.subject)[1:-1] for q in quads if q.predicate == RDF_TYPE and q.object == doc}
-
-
-__all__ = ["RELATION_PROPERTY", "VB", "Built", "build", "nodes_in", "quote_span", "series_of", "slug"]
+__all__ = ["RELATION_PROPERTY", "VB", "Built", "build", "quote_span", "series_of", "slug"]

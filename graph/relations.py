@@ -233,17 +233,8 @@ def _list_across_semicolon(
     prev_clause = layout.clause_start(clause - 1)
     if layout.line_of(prev_clause) != layout.line_of(m.start):
         return None
-    for j in range(k - 1, -1, -1):
-        if mentions[j].start < prev_clause:
-            break
-    firsts = [j for j in range(k) if prev_clause <= mentions[j].start < clause]
-    if not firsts:
-        return None
-    head = firsts[0]
-    if work[prev_clause : mentions[head].item_start].strip(" ,") not in ("", "và", "và các", "hoặc"):
-        # the previous clause opens with words: its first object is the list head
-        return head
-    return head
+    # the list head is the first document of the previous clause
+    return next((j for j in range(k) if prev_clause <= mentions[j].start < clause), None)
 
 
 def _acting_before(clause_cues: list[tuple[int, CueHit]], ci: int, folded: str) -> CueHit | None:

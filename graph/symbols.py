@@ -78,13 +78,8 @@ def symbol_from_match(m: re.Match[str], vocab: Vocabulary) -> Symbol | None:
     """Classify a SYMBOL_RE match; trims parts that are words, not codes."""
     number = m.group("num")
     year_s = m.group("year")
-    parts: list[tuple[str, str]] = []
-    for pm in _PART_RE.finditer(m.group("codes")):
-        sep, code = pm.group(1), pm.group(2)
-        spaced = sep != sep.strip()
-        if parts and spaced and not code.isupper():
-            break  # "06-QC/TU - Ban ..." : a word after a spaced dash is no code
-        parts.append((sep.strip().replace("–", "-").replace("—", "-"), code))
+    kept, _ = _kept_parts(m)
+    parts = [(sep.strip().replace("–", "-").replace("—", "-"), code) for sep, code in kept]
     if not parts:
         return None
     year = int(year_s) if year_s else None
@@ -166,17 +161,19 @@ def find_symbols(text: str, vocab: Vocabulary | None = None) -> list[tuple[int, 
     for m in SYMBOL_RE.finditer(text):
         sym = symbol_from_match(m, v)
         if sym:
-            found.append((m.start(), m.start() + _matched_length(m, sym, v), sym))
+            found.append((m.start(), m.start() + _kept_parts(m)[1], sym))
     return found
 
 
-def _matched_length(m: re.Match[str], sym: Symbol, vocab: Vocabulary) -> int:
-    """Length of the match up to the last part kept by symbol_from_match."""
-    codes = m.group("codes")
-    end_codes = 0
-    for kept, pm in enumerate(_PART_RE.finditer(codes)):
+def _kept_parts(m: re.Match[str]) -> tuple[list[tuple[str, str]], int]:
+    """The (separator, code) parts of a match that are codes, and where the last one ends in the match:
+    after a spaced dash only an upper-case part is a code ("06-QC/TU - Ban …" stops before "Ban")."""
+    parts: list[tuple[str, str]] = []
+    end = 0
+    for pm in _PART_RE.finditer(m.group("codes")):
         sep, code = pm.group(1), pm.group(2)
-        if kept and sep != sep.strip() and not code.isupper():
+        if parts and sep != sep.strip() and not code.isupper():
             break
-        end_codes = pm.end()
-    return m.start("codes") - m.start() + end_codes
+        parts.append((sep, code))
+        end = pm.end()
+    return parts, m.start("codes") - m.start() + end

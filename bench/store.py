@@ -1,7 +1,7 @@
 """Knowledge-graph benchmark (not a test): ingest rate on the real corpus, and SPARQL latency through
 the HTTP endpoint next to plain pyoxigraph on the same store, in the same run.
 
-    .venv/bin/python bench/graph.py [FOLDER] [--repeat N] [--json OUT]
+    .venv/bin/python bench/store.py [FOLDER] [--repeat N] [--json OUT]
 
 Queries: a lookup (one document by symbol), a 2-hop query (what cites what the seed letter 98-CV/ĐĐ
 cites), and the transitive implementers of 02-NQ/TW (the fast subquery form). Each runs `--repeat`
@@ -30,6 +30,8 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from common import percentile  # noqa: E402
+
 from graph.ingest import ingest  # noqa: E402
 from graph.store import PREFIXES, GraphStore  # noqa: E402
 
@@ -44,9 +46,6 @@ QUERIES = {
 }
 
 
-def pct(xs: list[float], p: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
 
 
 def main() -> int:
@@ -114,8 +113,8 @@ def main() -> int:
         rows = {}
         print(f"\n{'query':<12}{'endpoint p50':>14}{'p95':>9}{'plain p50':>12}{'p95':>9}{'ratio p50':>11}")
         for name in QUERIES:
-            hp50, hp95 = pct(http[name], 50), pct(http[name], 95)
-            pp50, pp95 = pct(plain[name], 50), pct(plain[name], 95)
+            hp50, hp95 = percentile(http[name], 50), percentile(http[name], 95)
+            pp50, pp95 = percentile(plain[name], 50), percentile(plain[name], 95)
             rows[name] = {"endpoint_p50_ms": round(hp50, 3), "endpoint_p95_ms": round(hp95, 3),
                           "plain_p50_ms": round(pp50, 3), "plain_p95_ms": round(pp95, 3),
                           "ratio_p50": round(hp50 / pp50, 2), "mean_endpoint_ms": round(statistics.mean(http[name]), 3)}
