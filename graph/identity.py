@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import strip_marks
 from .vocab import Vocabulary
@@ -21,6 +22,7 @@ DEFAULT_BASE = "https://w3id.org/vanban"
 UNKNOWN = "_"  # a year or province the text does not give
 
 
+@lru_cache(maxsize=1 << 16)
 def slug(text: str) -> str:
     """ASCII, lower case, words joined by '-': `Lai Châu` → `lai-chau`, `MTTQ-BTT` → `mttq-btt`."""
     s = strip_marks(text)

@@ -1,8 +1,11 @@
-"""Ingest and remove sources: read → extract → build RDF → replace the source's named graph.
+"""Ingest and remove sources: read → extract → build RDF → write the source's named graph.
 
 Unchanged files (same SHA-256) are skipped; a file that cannot be read is reported and the batch goes
-on; each source is written in one transaction. After every write the conflicts of the documents it
-touched are recomputed (sources disagreeing on a date are kept, and marked).
+on. Reading and extraction run in worker processes (pure functions of the bytes) while this process
+builds the RDF, in file order, and writes new sources in batches (`GraphStore.add_sources`: whole
+sources or nothing after a crash); a changed source replaces its graph in one transaction. After every
+write the conflicts of the documents it touched are recomputed (sources disagreeing on a date are
+kept, and marked).
 """
 
 from __future__ import annotations
@@ -11,21 +14,24 @@ import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad
 
 from .errors import InputError, VanbanError
-from .extract import extract_source
+from .extract import Extraction, extract_source
 from .identity import source_id
-from .rdf import RDF_TYPE, RELATION_PROPERTY, build, vb
+from .rdf import RDF_TYPE, RELATION_PROPERTY, Built, build, vb
 from .store import GraphStore, quads_to_insert
-from .text import decode, prepare
+from .text import decode, prepare, read_bytes
 from .vocab import Vocabulary, load
 
 SUFFIXES = (".txt", ".md", ".text")
 CLAIM_SOURCES = 20  # sources listed per claim (all are counted): keeps a popular document's update small
+BATCH = 200  # new sources per bulk write: large enough to amortise, small enough to lose little on a crash
+PARALLEL_FROM = 64  # files below this are read in-process: a worker pool costs more than it saves
 XSD_DATE = NamedNode("http://www.w3.org/2001/XMLSchema#date")
 XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 Progress = Callable[[int, int, str], None]
@@ -70,46 +76,130 @@ def source_name(path: Path) -> str:
         return str(resolved)
 
 
+@dataclass(frozen=True)
+class _Read:
+    """One file after the worker: unchanged, unreadable (problem), or extracted."""
+
+    path: str
+    digest: str = ""
+    problem: str = ""
+    extraction: Extraction | None = None
+
+
+def _read_and_extract(path: str, known_hash: str | None, vocab: Vocabulary | None = None) -> _Read:
+    """Pure of the file's bytes: what a worker process does."""
+    try:
+        data = read_bytes(Path(path))
+        digest = hashlib.sha256(data).hexdigest()
+        if digest == known_hash:
+            return _Read(path, digest)
+        return _Read(path, digest, extraction=extract_source(prepare(decode(data, path), path), vocab or load()))
+    except InputError as e:
+        return _Read(path, problem=e.problem)
+    except VanbanError as e:
+        return _Read(path, problem=str(e))
+
+
+def _star(job: tuple[str, str | None]) -> _Read:
+    return _read_and_extract(*job)
+
+
+def _reads(jobs: list[tuple[str, str | None]], vocab: Vocabulary | None, workers: int) -> Iterator[_Read]:
+    """Results in file order; in worker processes when there are enough files to pay for them."""
+    if workers < 1 or vocab is not None or len(jobs) < PARALLEL_FROM:
+        for path, known in jobs:
+            yield _read_and_extract(path, known, vocab)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_star, jobs, chunksize=16)
+
+
+class _Batch:
+    """New sources waiting for one bulk write; their series resolve year-less references meanwhile."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self.built: list[Built] = []
+        self.names: list[str] = []
+        self.series: dict[str, set[str]] = defaultdict(set)
+
+    def resolve(self, series: str) -> list[str]:
+        return sorted(set(self.store.series(series)) | self.series.get(series, set()))
+
+    def add(self, built: Built, name: str) -> None:
+        self.built.append(built)
+        self.names.append(name)
+        for series, iri in built.series:
+            self.series[series].add(iri)
+
+    def commit(self) -> list[str]:
+        """Write the batch and recompute the conflicts it touches; returns the names written."""
+        if not self.built:
+            return []
+        self.store.add_sources([b.graph for b in self.built], "".join(b.nquads for b in self.built))
+        update_conflicts(self.store, {n for b in self.built for n in b.nodes})
+        names = self.names
+        self.built, self.names, self.series = [], [], defaultdict(set)
+        return names
+
+
 def ingest(
-    paths: Iterable[Path], store: GraphStore, vocab: Vocabulary | None = None, progress: Progress | None = None
+    paths: Iterable[Path], store: GraphStore, vocab: Vocabulary | None = None, progress: Progress | None = None,
+    *, workers: int | None = None, batch: int = BATCH,
 ) -> IngestReport:
-    """Ingest files and folders; never stops for one bad file."""
+    """Ingest files and folders; never stops for one bad file.
+
+    `workers` extraction processes (default: one per core beyond this one, at least one; 0 = none); `batch` new
+    sources per write."""
     v = vocab or load()
     report = IngestReport()
     files = list(iter_sources(paths))
-    for n, path in enumerate(files, 1):
-        name = source_name(path)
-        try:
-            _ingest_one(path, name, store, v, report)
-        except InputError as e:
-            report.failed.append((str(path), e.problem))
-        except VanbanError as e:
-            report.failed.append((str(path), str(e)))
-        if progress:
-            progress(n, len(files), name)
+    names = [source_name(p) for p in files]
+    graphs = [store.iris.graph(source_id(n)) for n in names]
+    known = store.source_hashes()
+    jobs = [(str(p), known.get(g)) for p, g in zip(files, graphs, strict=True)]
+    n_workers = workers if workers is not None else max(1, (os.cpu_count() or 2) - 1)
+    pending = _Batch(store)
+    done = 0
+
+    def tick(finished: list[str]) -> None:
+        nonlocal done
+        for name in finished:
+            done += 1
+            if progress:
+                progress(done, len(files), name)
+
+    for name, graph, got in zip(names, graphs, _reads(jobs, vocab, n_workers), strict=True):
+        if got.problem:
+            report.failed.append((got.path, got.problem))
+            tick([name])
+            continue
+        if got.extraction is None:
+            report.skipped += 1
+            tick([name])
+            continue
+        ex = got.extraction
+        report.ingested += 1
+        report.warnings += len(ex.warnings)
+        if graph in known:  # a changed source: replace its graph in one transaction, after the batch
+            tick(pending.commit())
+            before = _nodes_of(store, graph)
+            built = build(ex, source_id(name), name, got.digest, store.iris, v, resolve=store.series)
+            store.replace_graph(graph, built.ntriples)
+            update_conflicts(store, set(built.nodes) | before)
+            report.links_written += built.links
+            tick([name])
+            continue
+        built = build(ex, source_id(name), name, got.digest, store.iris, v, resolve=pending.resolve)
+        report.links_written += built.links
+        known[graph] = got.digest  # a second path to the same source in one run replaces, not duplicates
+        pending.add(built, name)
+        if len(pending.built) >= batch:
+            tick(pending.commit())
+    tick(pending.commit())
     store.flush()
     totals(store, report)
     return report
-
-
-def _ingest_one(path: Path, name: str, store: GraphStore, vocab: Vocabulary, report: IngestReport) -> None:
-    from .text import read_bytes
-
-    data = read_bytes(path)
-    digest = hashlib.sha256(data).hexdigest()
-    sid = source_id(name)
-    graph = store.iris.graph(sid)
-    if store.source_hash(graph) == digest:
-        report.skipped += 1
-        return
-    before = _nodes_of(store, graph)
-    ex = extract_source(prepare(decode(data, str(path)), str(path)), vocab)
-    built = build(ex, sid, name, digest, store.iris, vocab, resolve=store.series)
-    store.replace_graph(graph, built.quads)
-    report.ingested += 1
-    report.warnings += len(ex.warnings)
-    report.links_written += built.links
-    update_conflicts(store, set(built.nodes) | before)
 
 
 def remove(paths: Iterable[Path], store: GraphStore) -> list[str]:

@@ -11,8 +11,9 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
 from .extract import Citation, Extraction
 from .identity import UNKNOWN, DocKey, Iris, issuer_scope, key_for, named_key, norm_number, slug
@@ -42,24 +43,41 @@ MAX_EVIDENCE_PER_RELATION = 5  # a law named forty times needs no forty quotes
 QUOTE_CHARS = 400
 
 
+@lru_cache(maxsize=512)
 def vb(term: str) -> NamedNode:
     return NamedNode(VB + term)
 
 
-def _string(value: str) -> Literal:
-    return Literal(value)
+# The builder writes N-Triples terms as text: making a pyoxigraph object per term costs more than the
+# rest of the build, and the store parses text in bulk (see Built.nquads).
+def _vb(term: str) -> str:
+    return _VB_TERMS.get(term) or _VB_TERMS.setdefault(term, f"<{VB}{term}>")
 
 
-def _integer(value: int) -> Literal:
-    return Literal(str(value), datatype=NamedNode(XSD + "integer"))
+_VB_TERMS: dict[str, str] = {}
+_TYPE, _PREF, _SUB = f"<{RDF_TYPE.value}>", f"<{SKOS_PREF.value}>", f"<{ORG_SUB.value}>"
+_PERSON, _NAME, _GENERATED = f"<{FOAF_PERSON.value}>", f"<{FOAF_NAME.value}>", f"<{PROV_GENERATED.value}>"
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
-def _date(value: str) -> Literal:
-    return Literal(value, datatype=NamedNode(XSD + "date"))
+def _iri(value: str) -> str:
+    return f"<{value}>"
 
 
-def _year(value: int) -> Literal:
-    return Literal(f"{value:04d}", datatype=NamedNode(XSD + "gYear"))
+def _string(value: str) -> str:
+    return f'"{value.translate(_ESCAPES)}"'
+
+
+def _integer(value: int) -> str:
+    return f'"{value}"^^<{XSD}integer>'
+
+
+def _date(value: str) -> str:
+    return f'"{value.translate(_ESCAPES)}"^^<{XSD}date>'
+
+
+def _year(value: int) -> str:
+    return f'"{value:04d}"^^<{XSD}gYear>'
 
 
 # A resolver answers: which documents already known carry this series (scope/kind/number) in any year?
@@ -72,13 +90,30 @@ def no_resolver(series: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Built:
-    """The quads of one source graph and what they describe."""
+    """The triples of one source graph (N-Triples text, one per line) and what they describe."""
 
     graph: str
     own: str
-    quads: tuple[Quad, ...]
+    triples: tuple[str, ...]  # "<s> <p> o" without the final " ."
     nodes: tuple[str, ...]  # every document IRI this graph makes claims about
     links: int
+    series: tuple[tuple[str, str], ...] = ()  # (series, document IRI): what a batch resolves against
+
+    @property
+    def nquads(self) -> str:
+        """The graph as N-Quads (what a bulk load reads)."""
+        g = f" <{self.graph}> .\n"
+        return g.join(self.triples) + g if self.triples else ""
+
+    @property
+    def ntriples(self) -> str:
+        """The triples as N-Triples (the body of an INSERT DATA)."""
+        return " .\n".join(self.triples) + " .\n" if self.triples else ""
+
+    @property
+    def quads(self) -> list[Quad]:
+        """The quads as pyoxigraph terms (parsed from the text; for tests and small tools)."""
+        return list(parse(self.nquads, RdfFormat.N_QUADS))
 
 
 def series_of(key: DocKey) -> str:
@@ -87,20 +122,26 @@ def series_of(key: DocKey) -> str:
 
 class _Builder:
     def __init__(self, graph: str, iris: Iris, vocab: Vocabulary) -> None:
-        self.g = NamedNode(graph)
+        self.graph = graph
         self.iris = iris
         self.vocab = vocab
-        self.quads: list[Quad] = []
+        self.triples: list[str] = []
         self.nodes: list[str] = []
+        self.series_of: list[tuple[str, str]] = []
 
-    def add(self, s: str, p: NamedNode, o: NamedNode | Literal) -> None:
-        self.quads.append(Quad(NamedNode(s), p, o, self.g))
+    def add(self, s: str, p: str, o: str) -> None:
+        """One triple: `s` an IRI, `p` and `o` N-Triples terms."""
+        self.triples.append(f"<{s}> {p} {o}")
+
+    def series(self, s: str, series: str) -> None:
+        self.add(s, _vb("series"), _string(series))
+        self.series_of.append((series, s))
 
     def kind(self, s: str, code: str | None) -> None:
         kc = self.vocab.code(code) if code else None
         if kc:
-            self.add(s, RDF_TYPE, vb(kc.cls))
-            self.add(s, vb("kind"), NamedNode(self.iris.kind(kc.code)))
+            self.add(s, _TYPE, _vb(kc.cls))
+            self.add(s, _vb("kind"), _iri(self.iris.kind(kc.code)))
 
 
 def quote_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -139,53 +180,53 @@ def build(
 
     own = _own_iri(ex, source, iris, vocab)
     b.nodes.append(own)
-    b.add(own, RDF_TYPE, vb("Document"))
-    b.add(own, RDF_TYPE, vb("IngestedDocument"))
+    b.add(own, _TYPE, _vb("Document"))
+    b.add(own, _TYPE, _vb("IngestedDocument"))
     b.kind(own, h.kind)
     own_key = _own_key(ex, vocab)
-    b.add(own, vb("key"), _string(own_key.text if own_key else "source-" + source))
+    b.add(own, _vb("key"), _string(own_key.text if own_key else "source-" + source))
     if own_key:
-        b.add(own, vb("series"), _string(series_of(own_key)))
+        b.series(own, series_of(own_key))
     for prop, value in (("symbol", h.symbol), ("number", h.number), ("kindName", h.kind_name),
                         ("issuerName", h.issuer), ("place", h.place), ("subject", h.subject)):
         if value:
-            b.add(own, vb(prop), _string(value))
+            b.add(own, _vb(prop), _string(value))
     if h.date:
-        b.add(own, vb("date"), _date(h.date))
-        b.add(own, vb("year"), _year(int(h.date[:4])))
+        b.add(own, _vb("date"), _date(h.date))
+        b.add(own, _vb("year"), _year(int(h.date[:4])))
     elif own_key and own_key.year != UNKNOWN:
-        b.add(own, vb("year"), _year(int(own_key.year)))
+        b.add(own, _vb("year"), _year(int(own_key.year)))
     if province:
-        b.add(own, vb("province"), _string(province))
+        b.add(own, _vb("province"), _string(province))
     for r in h.recipients:
-        b.add(own, vb("recipient"), _string(r))
+        b.add(own, _vb("recipient"), _string(r))
     for d in h.distribution:
-        b.add(own, vb("distribution"), _string(d))
+        b.add(own, _vb("distribution"), _string(d))
     for w in ex.warnings:
-        b.add(own, vb("warning"), _string(w))
+        b.add(own, _vb("warning"), _string(w))
     if h.issuer:
         org = _organisation(b, h.symbol, h.issuer, h.parent_issuer, province)
-        b.add(own, vb("issuer"), NamedNode(org))
+        b.add(own, _vb("issuer"), _iri(org))
     for n, s in enumerate(h.signers, 1):
         sig = iris.signature(source, n)
-        b.add(own, vb("signature"), NamedNode(sig))
-        b.add(sig, RDF_TYPE, vb("Signature"))
+        b.add(own, _vb("signature"), _iri(sig))
+        b.add(sig, _TYPE, _vb("Signature"))
         if s.name:
             person = iris.person(s.name)
-            b.add(sig, vb("signer"), NamedNode(person))
-            b.add(person, RDF_TYPE, FOAF_PERSON)
-            b.add(person, FOAF_NAME, _string(s.name))
+            b.add(sig, _vb("signer"), _iri(person))
+            b.add(person, _TYPE, _PERSON)
+            b.add(person, _NAME, _string(s.name))
         for prop, value in (("position", s.position), ("capacity", s.capacity), ("signsFor", s.for_)):
             if value:
-                b.add(sig, vb(prop), _string(value))
+                b.add(sig, _vb(prop), _string(value))
 
-    g = b.g.value
-    b.add(g, RDF_TYPE, vb("SourceGraph"))
-    b.add(g, vb("describes"), NamedNode(own))
-    b.add(g, vb("sourcePath"), _string(source_path))
-    b.add(g, vb("contentHash"), _string(content_hash))
-    b.add(g, PROV_GENERATED, Literal((now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                                     datatype=NamedNode(XSD + "dateTime")))
+    g = b.graph
+    b.add(g, _TYPE, _vb("SourceGraph"))
+    b.add(g, _vb("describes"), _iri(own))
+    b.add(g, _vb("sourcePath"), _string(source_path))
+    b.add(g, _vb("contentHash"), _string(content_hash))
+    stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    b.add(g, _GENERATED, f'"{stamp}"^^<{XSD}dateTime>')
 
     targets: dict[str, str] = {}
     evidence_n = 0
@@ -195,8 +236,8 @@ def build(
         if c.symbol:
             targets.setdefault(c.symbol, target)
         for rel in c.relations:
-            rel_prop = vb(RELATION_PROPERTY[rel])
-            b.add(own, rel_prop, NamedNode(target))
+            rel_prop = _vb(RELATION_PROPERTY[rel])
+            b.add(own, rel_prop, _iri(target))
             stated = [m for m, r in zip(c.mentions, c.mention_relations or c.relations, strict=False) if r == rel]
             for start, end in (stated or list(c.mentions))[:MAX_EVIDENCE_PER_RELATION]:
                 evidence_n += 1
@@ -206,12 +247,13 @@ def build(
         a, t = targets.get(lk.source), targets.get(lk.target)
         if not a or not t or a == t:
             continue
-        link_prop = vb(RELATION_PROPERTY[lk.relation])
-        b.add(a, link_prop, NamedNode(t))
+        link_prop = _vb(RELATION_PROPERTY[lk.relation])
+        b.add(a, link_prop, _iri(t))
         links += 1
         evidence_n += 1
         _evidence(b, ex.text, iris.evidence(source, evidence_n), a, t, link_prop, own, lk.span[0], lk.span[1])
-    return Built(graph=g, own=own, quads=tuple(b.quads), nodes=tuple(dict.fromkeys(b.nodes)), links=links)
+    return Built(graph=g, own=own, triples=tuple(b.triples), nodes=tuple(dict.fromkeys(b.nodes)),
+                 links=links, series=tuple(dict.fromkeys(b.series_of)))
 
 
 def _own_key(ex: Extraction, vocab: Vocabulary) -> DocKey | None:
@@ -232,18 +274,18 @@ def _organisation(b: _Builder, symbol: str | None, name: str, parent: str | None
     sym = parse_symbol(symbol, b.vocab) if symbol else None
     if sym and sym.issuer:
         iri = b.iris.org(issuer_scope(sym.issuer, province, b.vocab))
-        b.add(iri, vb("code"), _string(sym.issuer))
+        b.add(iri, _vb("code"), _string(sym.issuer))
     else:
         iri = b.iris.org_named(name, province)
-    b.add(iri, RDF_TYPE, vb("Organisation"))
-    b.add(iri, SKOS_PREF, _string(name))
+    b.add(iri, _TYPE, _vb("Organisation"))
+    b.add(iri, _PREF, _string(name))
     if province:
-        b.add(iri, vb("province"), _string(province))
+        b.add(iri, _vb("province"), _string(province))
     if parent:
         p = b.iris.org_named(parent, province)
-        b.add(p, RDF_TYPE, vb("Organisation"))
-        b.add(p, SKOS_PREF, _string(parent))
-        b.add(iri, ORG_SUB, NamedNode(p))
+        b.add(p, _TYPE, _vb("Organisation"))
+        b.add(p, _PREF, _string(parent))
+        b.add(iri, _SUB, _iri(p))
     return iri
 
 
@@ -263,57 +305,57 @@ def _cited_node(
                 return candidates[0], reference_n  # the only document of that series: settled
         iri = b.iris.doc(key)
         if len(candidates) > 1:  # several years fit: keep the reference with its candidates
-            b.add(iri, RDF_TYPE, vb("UnresolvedReference"))
-            b.add(iri, vb("referenceText"), _string(c.symbol or ""))
+            b.add(iri, _TYPE, _vb("UnresolvedReference"))
+            b.add(iri, _vb("referenceText"), _string(c.symbol or ""))
             for cand in candidates:
-                b.add(iri, vb("candidate"), NamedNode(cand))
-        b.add(iri, vb("key"), _string(key.text))
-        b.add(iri, vb("series"), _string(series_of(key)))
-        b.add(iri, vb("symbol"), _string(c.symbol or ""))
+                b.add(iri, _vb("candidate"), _iri(cand))
+        b.add(iri, _vb("key"), _string(key.text))
+        b.series(iri, series_of(key))
+        b.add(iri, _vb("symbol"), _string(c.symbol or ""))
     elif c.title:
         nk = named_key(c.title, c.year)
         iri = b.iris.doc(nk)
-        b.add(iri, RDF_TYPE, vb("NamedDocument"))
-        b.add(iri, vb("key"), _string(nk.text))
+        b.add(iri, _TYPE, _vb("NamedDocument"))
+        b.add(iri, _vb("key"), _string(nk.text))
     else:
         reference_n += 1  # "Chỉ thị 05": no symbol, no issuer, no name
         iri = b.iris.reference(source, reference_n)
-        b.add(iri, RDF_TYPE, vb("Document"))
-        b.add(iri, RDF_TYPE, vb("UnresolvedReference"))
-        b.add(iri, vb("referenceText"), _string(f"{c.kind_name or c.kind or ''} {c.number or ''}".strip()))
+        b.add(iri, _TYPE, _vb("Document"))
+        b.add(iri, _TYPE, _vb("UnresolvedReference"))
+        b.add(iri, _vb("referenceText"), _string(f"{c.kind_name or c.kind or ''} {c.number or ''}".strip()))
         b.kind(iri, c.kind)
         if c.number:
-            b.add(iri, vb("number"), _string(norm_number(c.number)))
+            b.add(iri, _vb("number"), _string(norm_number(c.number)))
         return iri, reference_n
     b.nodes.append(iri)
-    b.add(iri, RDF_TYPE, vb("Document"))
+    b.add(iri, _TYPE, _vb("Document"))
     b.kind(iri, c.kind)
     for prop, value in (("number", c.number), ("kindName", c.kind_name), ("issuerName", c.issuer),
                         ("title", c.title)):
         if value:
-            b.add(iri, vb(prop), _string(value))
+            b.add(iri, _vb(prop), _string(value))
     if c.date:
-        b.add(iri, vb("date"), _date(c.date))
+        b.add(iri, _vb("date"), _date(c.date))
     if c.year:
-        b.add(iri, vb("year"), _year(c.year))
+        b.add(iri, _vb("year"), _year(c.year))
     return iri, reference_n
 
 
-def _evidence(b: _Builder, text: str, iri: str, source: str, target: str, prop: NamedNode, stated_in: str,
+def _evidence(b: _Builder, text: str, iri: str, source: str, target: str, prop: str, stated_in: str,
               start: int, end: int) -> None:
     qs, qe = quote_span(text, start, end)
-    b.add(source, vb("evidence"), NamedNode(iri))
-    b.add(iri, RDF_TYPE, vb("Evidence"))
-    b.add(iri, vb("source"), NamedNode(source))
-    b.add(iri, vb("target"), NamedNode(target))
-    b.add(iri, vb("relation"), prop)
-    b.add(iri, vb("statedIn"), NamedNode(stated_in))
-    b.add(iri, vb("quote"), _string(" ".join(text[qs:qe].split())))
-    b.add(iri, vb("mention"), _string(" ".join(text[start:end].split())))
-    b.add(iri, vb("start"), _integer(start))
-    b.add(iri, vb("end"), _integer(end))
-    b.add(iri, vb("quoteStart"), _integer(qs))
-    b.add(iri, vb("quoteEnd"), _integer(qe))
+    b.add(source, _vb("evidence"), _iri(iri))
+    b.add(iri, _TYPE, _vb("Evidence"))
+    b.add(iri, _vb("source"), _iri(source))
+    b.add(iri, _vb("target"), _iri(target))
+    b.add(iri, _vb("relation"), prop)
+    b.add(iri, _vb("statedIn"), _iri(stated_in))
+    b.add(iri, _vb("quote"), _string(" ".join(text[qs:qe].split())))
+    b.add(iri, _vb("mention"), _string(" ".join(text[start:end].split())))
+    b.add(iri, _vb("start"), _integer(start))
+    b.add(iri, _vb("end"), _integer(end))
+    b.add(iri, _vb("quoteStart"), _integer(qs))
+    b.add(iri, _vb("quoteEnd"), _integer(qe))
 
 
 __all__ = ["RELATION_PROPERTY", "VB", "Built", "build", "quote_span", "series_of", "slug"]

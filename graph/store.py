@@ -1,9 +1,12 @@
 """The store: embedded Oxigraph, on disk (default `var/store`) or in memory (tests).
 
 One named graph per source file. Replacing a source's claims is one SPARQL update
-(`DROP SILENT GRAPH …; INSERT DATA { GRAPH … }`), which Oxigraph applies in one transaction: after a
-crash a source is either wholly in the store or not at all. The default graph of every query is the
-union of the named graphs. Oxigraph's store is repeatable-read: a query sees one consistent state.
+(`DROP SILENT GRAPH …; INSERT DATA { GRAPH … }`), which Oxigraph applies in one transaction. New
+sources arrive in batches through Oxigraph's bulk writer (about 3× faster than transactional inserts,
+but not atomic), guarded by an intent log: the batch's graphs are recorded as pending in one
+transaction before the write and cleared in one after it, and opening the store drops any graph still
+pending. Either way, after a crash a source is wholly in the store or not at all. The default graph of
+every query is the union of the named graphs; a query sees one consistent state (repeatable read).
 """
 
 from __future__ import annotations
@@ -60,12 +63,50 @@ class GraphStore:
                 self.ox = ox.Store()
         except OSError as e:
             raise StoreError(f"cannot open the store at {path}: {e}") from None
+        self.recovered = self._recover()
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
-        """Put `quads` in place of whatever `graph` held, in one transaction (with a new write stamp)."""
-        body = quads_to_insert(graph, quads)
+    def add_sources(self, graphs: list[str], nquads: str) -> None:
+        """Write the graphs of new sources (none of them in the store yet) in one bulk write.
+
+        Pending marks first (and the stamp removed, so derived indexes are stale from here on), then
+        the quads, then the marks cleared with a new stamp. A crash in between leaves marks that the
+        next open turns into dropped graphs: nothing half-written survives."""
+        if not graphs:
+            return
+        try:
+            self.mark_pending(graphs)
+            self.ox.bulk_load(nquads.encode(), ox.RdfFormat.N_QUADS)
+            self.ox.update(f"DELETE DATA {{ GRAPH <{self.meta_graph}> {{ {self._marks(graphs)} }} }} ;\n"
+                           + self._new_stamp())
+        except (OSError, SyntaxError) as e:
+            raise StoreError(f"cannot write {len(graphs)} source graphs: {e}") from None
+
+    def mark_pending(self, graphs: list[str]) -> None:
+        """Step one of a bulk write: the graphs recorded as pending, the stamp removed (one transaction)."""
+        m = self.meta_graph
+        self.ox.update(f"DELETE WHERE {{ GRAPH <{m}> {{ <{m}> <{VB}stamp> ?s }} }} ;\n"
+                       f"INSERT DATA {{ GRAPH <{m}> {{ {self._marks(graphs)} }} }}")
+
+    def _marks(self, graphs: list[str]) -> str:
+        m = self.meta_graph
+        return " ".join(f"<{m}> <{VB}pending> <{g}> ." for g in graphs)
+
+    def _recover(self) -> list[str]:
+        """Drop the graphs of a bulk write that did not finish (see add_sources)."""
+        m = ox.NamedNode(self.meta_graph)
+        pending = [q.object for q in self.ox.quads_for_pattern(m, ox.NamedNode(VB + "pending"), None, m)]
+        for g in pending:
+            assert isinstance(g, ox.NamedNode)
+            self.ox.remove_graph(g)
+            self.ox.remove(ox.Quad(m, ox.NamedNode(VB + "pending"), g, m))
+        return [g.value for g in pending if isinstance(g, ox.NamedNode)]
+
+    def replace_graph(self, graph: str, ntriples: str) -> None:
+        """Put these triples (N-Triples text) in place of whatever `graph` held, in one transaction
+        (with a new write stamp)."""
+        body = f"GRAPH <{graph}> {{\n{ntriples}}}"
         try:
             self.ox.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{\n{body}\n}} ;\n{self._new_stamp()}")
         except (OSError, SyntaxError) as e:
@@ -120,6 +161,12 @@ class GraphStore:
         for row in self.rows(f"SELECT ?h WHERE {{ GRAPH <{graph}> {{ <{graph}> vb:contentHash ?h }} }}"):
             return row["h"]
         return None
+
+    def source_hashes(self) -> dict[str, str]:
+        """Graph → content hash of every source, in one index scan (what an ingest compares against)."""
+        return {q.subject.value: q.object.value
+                for q in self.ox.quads_for_pattern(None, ox.NamedNode(VB + "contentHash"), None, None)
+                if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal)}
 
     def sources(self) -> list[dict[str, str]]:
         return list(self.rows(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import LOOKALIKES
 from .vocab import Vocabulary, load
@@ -66,7 +67,12 @@ def _is_issuer(code: str, vocab: Vocabulary) -> bool:
 
 def parse_symbol(raw: str, vocab: Vocabulary | None = None) -> Symbol | None:
     """Read one symbol written in any real spelling; None when it is no symbol."""
-    v = vocab or load()
+    return _parse_symbol(raw, vocab or load())
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_symbol(raw: str, v: Vocabulary) -> Symbol | None:
+    """(Cached: building a graph parses the same symbols again and again; Symbol is frozen.)"""
     s = raw.translate(LOOKALIKES).strip()
     m = SYMBOL_RE.fullmatch(s)
     if not m:
