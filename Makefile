@@ -25,10 +25,11 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/pytest
 
+# `make bench` (10k documents, a few minutes) or `make bench SIZE=1000000` (national scale; ~16 GB of
+# N-Quads and ~30 min the first time, under var/bench/). Prints a table; writes var/bench/result-SIZE.json.
+SIZE ?= 10000
 bench: $(STAMP)
-	$(BIN)/python bench/extract.py
-	$(BIN)/python bench/store.py
-	$(BIN)/python bench/lineage.py
+	$(BIN)/python bench/run.py --size $(SIZE)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

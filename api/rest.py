@@ -27,7 +27,9 @@ from .deps import StoreDep
 from .errors import ERRORS
 
 router = APIRouter(prefix="/api", tags=["lineage"], responses=ERRORS)
-Limit = Annotated[int, Query(ge=1, le=1000, description="items per page")]
+Limit = Annotated[int, Query(ge=1, le=100_000, description="items per page (a whole lineage fits in one)")]
+Evidence = Annotated[bool, Query(description="quote the evidence of each edge (false: relations only; "
+                                              "much faster for long lists)")]
 Depth = Annotated[int, Query(ge=1, le=100, description="how many steps to walk")]
 _REL = "(?:based_on|implements|guides|amends|replaces|repeals|corrects|cites)"
 Relations = Annotated[str | None, Query(pattern=f"^{_REL}(?:,{_REL})*$",
@@ -84,11 +86,11 @@ async def get_document(request: Request, store: StoreDep, key: str) -> dict[str,
 
 
 async def _walk(request: Request, store: StoreDep, key: str, upward: bool, relations: str | None, depth: int,
-                limit: int, cursor: str | None) -> dict[str, Any]:
+                limit: int, cursor: str | None, evidence: bool) -> dict[str, Any]:
     idx = current_index(request)
     rels = relation_set(_split(relations), DEFAULT_UP if upward else DEFAULT_DOWN)
     page = await asyncio.to_thread(lineage_page, store, idx, key, upward=upward, relations=rels, depth=depth,
-                                   limit=limit, cursor=cursor)
+                                   limit=limit, cursor=cursor, evidence=evidence)
     root = idx.nodes[idx.keys[key]] if key in idx.keys else None
     return {"ok": True, "document": summary(root) if root else key, "direction": "up" if upward else "down",
             "items": page.items, "next_cursor": page.next_cursor}
@@ -97,14 +99,16 @@ async def _walk(request: Request, store: StoreDep, key: str, upward: bool, relat
 @router.get("/documents/{key}/implementers", operation_id="get_implementers",
             summary="What implements a document, transitively, with the edges that bring each in")
 async def get_implementers(request: Request, store: StoreDep, key: str, relations: Relations = None,
-                           depth: Depth = 10, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
-    return await _walk(request, store, key, False, relations, depth, limit, cursor)
+                           depth: Depth = 10, limit: Limit = 50, cursor: Cursor = None,
+                           evidence: Evidence = True) -> dict[str, Any]:
+    return await _walk(request, store, key, False, relations, depth, limit, cursor, evidence)
 
 
 @router.get("/documents/{key}/basis", operation_id="get_basis", summary="What a document rests on, upward")
 async def get_basis(request: Request, store: StoreDep, key: str, relations: Relations = None,
-                    depth: Depth = 10, limit: Limit = 50, cursor: Cursor = None) -> dict[str, Any]:
-    return await _walk(request, store, key, True, relations, depth, limit, cursor)
+                    depth: Depth = 10, limit: Limit = 50, cursor: Cursor = None,
+                    evidence: Evidence = True) -> dict[str, Any]:
+    return await _walk(request, store, key, True, relations, depth, limit, cursor, evidence)
 
 
 @router.get("/path", operation_id="get_path", summary="The chain of relations between two documents")

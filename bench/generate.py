@@ -1,10 +1,14 @@
 """A deterministic generator of realistic Party, Front, union and state documents (text), with the truth
 of what each one cites — for benchmarks at national scale and as a check that the grammar generalises.
 
-    .venv/bin/python bench/generate.py OUT --size 10000 [--seed 7]
+    .venv/bin/python bench/generate.py OUT --size 10000 [--seed 7]           # text
+    .venv/bin/python bench/generate.py OUT --size 1000000 --graph [--jobs 2] # the graph, as N-Quads
 
-Writes OUT/docs/NNNNNNN.txt and OUT/truth.jsonl (one line per document: its symbol, and the symbols it
-cites with the relations the text states, and the links between them). The hierarchy: central
+Text mode writes OUT/docs/NNNNNNN.txt and OUT/truth.jsonl (one line per document: its symbol, and the
+symbols it cites with the relations the text states, and the links between them). Graph mode skips the
+extractor (not the RDF builder): each document's extraction is what a perfect reader would take from its
+text, built into its named graph by graph.rdf.build and written to OUT/graph.nq for `vanban load`.
+The hierarchy: central
 resolutions, directives, regulations and conclusions (Bộ Chính trị, Ban Bí thư, BCH TW; numbers restart
 each term) → Tổng Liên đoàn and ministry guidance → provincial programmes and plans (34 provinces; TU,
 LĐLĐ, MTTQ, UBND) → district and unit plans → grassroots letters. Phrasing varies as in the real
@@ -16,11 +20,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
+from typing import Any
 
 PROVINCES = [
     "Lai Châu", "Điện Biên", "Lào Cai", "Tuyên Quang", "Cao Bằng", "Lạng Sơn", "Thái Nguyên", "Phú Thọ",
@@ -60,6 +67,7 @@ class Doc:
     subject: str
     cites: list[tuple[Doc, str]] = field(default_factory=list)  # (cited, relation)
     chains: list[tuple[Doc, Doc]] = field(default_factory=list)  # (A, B): "A … thực hiện B" in the text
+    misdated: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # cited n → the date it states
 
 
 def _date(rnd: random.Random, year: int) -> tuple[int, int, int]:
@@ -76,9 +84,9 @@ def _fmt_date(d: tuple[int, int, int], rnd: random.Random) -> str:
     return f"ngày {day}-{month}-{year}"
 
 
-def _ref(doc: Doc, rnd: random.Random, full: bool = True) -> str:
-    """How a citing document names `doc`."""
-    dated = f", {_fmt_date(doc.date, rnd)}" if full and rnd.random() < 0.85 else ""
+def _ref(doc: Doc, rnd: random.Random, full: bool = True, date: tuple[int, int, int] | None = None) -> str:
+    """How a citing document names `doc` (with the date it states, when that differs)."""
+    dated = f", {_fmt_date(date or doc.date, rnd)}" if full and rnd.random() < 0.85 else ""
     who = f" của {doc.issuer}" if full and rnd.random() < 0.8 else ""
     so = rnd.choice(["số ", "số ", "số: ", ""])
     return f"{doc.kind_name} {so}{doc.symbol}{dated}{who}"
@@ -115,6 +123,8 @@ def generate(size: int, seed: int = 7) -> Iterator[tuple[Doc, str]]:
                       "thực hiện " + base.kind_name + " " + base.symbol)
             doc.cites.append((base, "implements"))
             guidance.append(doc)
+            if len(guidance) > 40:
+                del guidance[:-20]
             text = _render(doc, rnd)
         else:
             province = rnd.choice(PROVINCES)
@@ -156,6 +166,12 @@ def generate(size: int, seed: int = 7) -> Iterator[tuple[Doc, str]]:
                     doc.chains.append((parent, parent.cites[0][0]))
                     doc.cites.append((parent.cites[0][0], "cites"))
             local.append(doc)
+            if len(local) > 40:  # only the latest twenty are ever cited: keeps 1M documents small
+                del local[:-20]
+            if rnd.random() < 0.01:  # a citing document that gets its parent's date wrong
+                cited = doc.cites[0][0]
+                day, month, year = cited.date
+                doc.misdated[cited.n] = (day % 28 + 1, month, year)
             text = _render(doc, rnd)
         n += 1
         yield doc, text
@@ -179,12 +195,12 @@ def _render(doc: Doc, rnd: random.Random) -> str:
     basis = [c for c, r in doc.cites if r == "based_on"]
     acting = [c for c, r in doc.cites if r == "implements"]
     if basis:
-        lines += [f"Căn cứ {_ref(c, rnd)};" for c in basis]
+        lines += [f"Căn cứ {_ref(c, rnd, date=doc.misdated.get(c.n))};" for c in basis]
         if rnd.random() < 0.5:
             lines.append(f"Căn cứ {rnd.choice(LAWS)};")
         lines.append("")
     for c in acting:
-        text = f"Thực hiện {_ref(c, rnd)}"
+        text = f"Thực hiện {_ref(c, rnd, date=doc.misdated.get(c.n))}"
         if c.n in chained:
             text += f" thực hiện {_ref(chained[c.n], rnd)}"
         text += f" về {c.subject};" if rnd.random() < 0.5 else ";"
@@ -209,12 +225,134 @@ def truth(doc: Doc) -> dict[str, object]:
     }
 
 
+# -- graph mode -------------------------------------------------------------------------------------
+
+Light = tuple[Any, ...]  # a document as plain values: what a worker process receives
+
+
+def light(doc: Doc) -> Light:
+    """The values graph mode needs (Doc objects link to their whole ancestry: too much to pickle)."""
+    cited: dict[str, list[Any]] = {}
+    for c, r in doc.cites:
+        stated = doc.misdated.get(c.n, c.date)
+        entry = cited.setdefault(c.symbol, [c.kind, c.kind_name, c.issuer, stated, c.date, set()])
+        entry[5].add(r)
+    cites = tuple((sym, *e[:5], tuple(sorted(e[5] - {"cites"} or e[5]))) for sym, e in cited.items())
+    return (doc.n, doc.symbol, doc.kind, doc.kind_name, doc.issuer, doc.parent, doc.province, doc.date,
+            doc.subject, cites, tuple((a.symbol, b.symbol) for a, b in doc.chains))
+
+
+_CASE = {"BAN THƯỜNG VỤ": "Ban Thường vụ", "BAN THƯỜNG TRỰC": "Ban Thường trực"}
+
+
+def _iso(d: tuple[int, int, int]) -> str:
+    return f"{d[2]:04d}-{d[1]:02d}-{d[0]:02d}"
+
+
+def perfect_extraction(doc: Light, text: str) -> Any:
+    """What a perfect reader takes from the text of `doc`: its header, citations and links."""
+    from graph.extract import Citation, Extraction, Link
+    from graph.model import Header, Signer
+
+    n, symbol, kind, kind_name, issuer, parent, province, date, _, cites, chains = doc
+    lines = text.split("\n")
+    capacity, for_ = lines[-5].split(" ", 1)
+    signer = Signer(name=lines[-2], position=lines[-4].capitalize(), capacity=capacity,
+                    for_=_CASE.get(for_, for_.capitalize()))
+    subject_line = next(x for x in lines if x.startswith("V/v ")) [4:] if kind == "CV" else \
+        lines[lines.index(kind_name.upper()) + 1]
+    header = Header(symbol=symbol, number=symbol.split("/")[0].split("-")[0], kind=kind, kind_name=kind_name,
+                    issuer=f"{issuer} {province}" if province else issuer, parent_issuer=parent,
+                    place=province or "Hà Nội", date=_iso(date), subject=subject_line,
+                    signers=(signer,), distribution=("Như trên", "Lưu: VT"), province=province)
+    body = text.index(subject_line)
+    citations, spans_of = [], {}
+    for sym, c_kind, c_kind_name, c_issuer, stated, real, relations in cites:
+        spans, at = [], text.find(sym, body)
+        while at >= 0:
+            line = text.rfind("\n", 0, at)
+            word = text.rfind(c_kind_name, line, at)
+            end = at + len(sym)
+            if text.startswith(", ngày", end):
+                end = text.find(" của ", end) % len(text) if " của " in text[end:end + 40] else \
+                    min(x for x in (text.find(" ", end + 7) % len(text), text.find(";", end) % len(text)))
+            spans.append((word if word >= 0 else at, end))
+            at = text.find(sym, at + len(sym))
+        if not spans:
+            continue
+        spans_of[sym] = spans
+        dated = any(", ngày" in text[x:y] for x, y in spans)
+        citations.append(Citation(
+            symbol=sym, number=sym.split("/")[0].split("-")[0], kind=c_kind, kind_name=c_kind_name, year=real[2],
+            date=_iso(stated) if dated else None, issuer=c_issuer if f"{sym}" in text and f"của {c_issuer}" in text
+            else None, title=None, relations=relations, mentions=tuple(spans), party="-" in sym.split("/")[0]))
+    for law in LAWS:
+        at = text.find(law)
+        if at >= 0:
+            name, _, year = law.partition(" năm ")
+            word = " ".join(name.split(" ")[:2 if name[0] in "BĐ" else 1])  # Luật, Bộ luật, Điều lệ
+            citations.append(Citation(
+                symbol=None, number=None, kind=None, kind_name=word, year=int(year) if year else None, date=None,
+                issuer=None, title=name, relations=("based_on",), mentions=((at, at + len(name)),), party=False))
+    links = []
+    for a, b in chains:
+        starts = [x for x in spans_of.get(a, []) if text.find(b, x[1]) >= 0]
+        ends = [y for y in spans_of.get(b, []) if starts and y[0] > starts[-1][1]]
+        if starts and ends:
+            links.append(Link(a, b, "implements", (starts[-1][0], ends[0][1])))
+    return Extraction(source=f"docs/{n:07d}.txt", text=text, header=header, citations=tuple(citations),
+                      links=tuple(links), warnings=())
+
+
+def graph_of(job: tuple[Light, str]) -> str:
+    """One document's named graph as N-Quads, exactly as `vanban ingest` would write it from a perfect
+    extraction (same builder, same IRIs)."""
+    import datetime as dt
+    import hashlib
+
+    from graph.identity import Iris, source_id
+    from graph.rdf import build
+    from graph.vocab import load
+
+    doc, text = job
+    ex = perfect_extraction(doc, text)
+    return build(ex, source_id(ex.source), ex.source, hashlib.sha256(text.encode()).hexdigest(), Iris(), load(),
+                 now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)).nquads
+
+
+def write_graph(out: Path, size: int, seed: int, jobs: int) -> Path:
+    """Generate `size` documents straight into OUT/graph.nq (workers build the graphs, in order)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / "graph.nq"
+    tmp = target.with_suffix(".nq.tmp")
+    work = ((light(doc), text) for doc, text in generate(size, seed))
+    with tmp.open("w", encoding="utf-8") as f:
+        if jobs <= 1:
+            for job in work:
+                f.write(graph_of(job))
+        else:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                while block := list(islice(work, 20_000)):  # Executor.map submits all it is given at once
+                    for nq in pool.map(graph_of, block, chunksize=500):
+                        f.write(nq)
+    tmp.replace(target)
+    return target
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out", type=Path)
     ap.add_argument("--size", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--graph", action="store_true", help="write the graph (OUT/graph.nq), not the texts")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes in graph mode")
     a = ap.parse_args()
+    if a.graph:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        print(f"wrote {a.size} documents to {write_graph(a.out, a.size, a.seed, a.jobs)}", file=sys.stderr)
+        return 0
     docs = a.out / "docs"
     docs.mkdir(parents=True, exist_ok=True)
     with (a.out / "truth.jsonl").open("w", encoding="utf-8") as t:

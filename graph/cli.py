@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -17,7 +18,7 @@ from .errors import InputError, VanbanError
 from .export import FORMATS, export
 from .extract import Extraction, extract_path
 from .identity import DEFAULT_BASE, Iris
-from .ingest import IngestReport, ingest, remove, totals
+from .ingest import IngestReport, ingest, load_dumps, remove, totals
 from .lineage import LineageIndex
 from .store import GraphStore
 from .vocab import load
@@ -112,12 +113,27 @@ def _lineage_path(args: argparse.Namespace) -> Path:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     store = _open_store(args)
-    report = ingest([Path(p) for p in args.paths], store, progress=None if args.quiet else _progress)
-    LineageIndex.open(store, _lineage_path(args))  # keep the lineage index in step with the store
+    report = ingest([Path(p) for p in args.paths], store, progress=None if args.quiet else _progress,
+                    workers=args.workers)
+    t0 = time.perf_counter()  # keep the lineage index in step: extended by what was added, else rebuilt
+    LineageIndex.refresh(store, _lineage_path(args), report.since, report.added, rebuilt=bool(report.replaced))
+    report.seconds["lineage index"] = time.perf_counter() - t0
     for path, problem in report.failed:
         print(f"vanban: {path}: {problem}", file=sys.stderr)
     print(report.summary())
+    print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in report.seconds.items()))
     return 2 if report.failed else 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    store = _open_store(args)
+    report = load_dumps([Path(p) for p in args.paths], store)
+    t0 = time.perf_counter()
+    LineageIndex.open(store, _lineage_path(args))
+    report.seconds["lineage index"] = time.perf_counter() - t0
+    print(report.summary().replace("ingested", "loaded", 1))
+    print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in report.seconds.items()))
+    return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
@@ -237,8 +253,13 @@ def build_parser() -> argparse.ArgumentParser:
     ing = sub.add_parser("ingest", help="read files and folders into the store (unchanged files skipped)")
     ing.add_argument("paths", nargs="+", metavar="PATH")
     ing.add_argument("--quiet", action="store_true", help="no progress")
+    ing.add_argument("--workers", type=int, default=None, help="extraction processes (default: cores - 1; 0: none)")
     _store_options(ing)
     ing.set_defaults(func=cmd_ingest)
+    ld = sub.add_parser("load", help="build a new store from N-Quads dumps (bulk loader; the store must be empty)")
+    ld.add_argument("paths", nargs="+", metavar="FILE.nq")
+    _store_options(ld)
+    ld.set_defaults(func=cmd_load)
     rm = sub.add_parser("remove", help="remove the claims of sources from the store")
     rm.add_argument("paths", nargs="+", metavar="PATH")
     _store_options(rm)

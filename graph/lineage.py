@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import pickle
 from array import array
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,7 +30,7 @@ from .vocab import load
 RELATIONS = tuple(RELATION_PROPERTY)  # based_on, implements, … cites
 REL_ID = {r: i for i, r in enumerate(RELATIONS)}
 PROP_REL = {VB + p: r for r, p in RELATION_PROPERTY.items()}
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 @dataclass
@@ -108,31 +110,45 @@ class _Nodes:
             yield self[n]
 
 
+class Lookup:
+    """Value → node by binary search over a sorted permutation of one column: a restart loads one array
+    instead of hashing a million strings into a dict."""
+
+    def __init__(self, column: list[str], order: array[int]) -> None:
+        self.column, self.order = column, order
+
+    @classmethod
+    def sorting(cls, column: list[str]) -> Lookup:
+        return cls(column, array("i", sorted(range(len(column)), key=column.__getitem__)))
+
+    def get(self, value: str) -> int | None:
+        at = bisect_left(self.order, value, key=self.column.__getitem__)
+        if at < len(self.order) and self.column[self.order[at]] == value:
+            return self.order[at]
+        return None
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, str) and self.get(value) is not None
+
+    def __getitem__(self, value: str) -> int:
+        n = self.get(value)
+        if n is None:
+            raise KeyError(value)
+        return n
+
+
 class LineageIndex:
     """Documents and relations as integer-indexed columns and compressed adjacency."""
 
-    def __init__(self, nodes: _Nodes, out: _Adjacency, inc: _Adjacency, stamp: str) -> None:
+    def __init__(self, nodes: _Nodes, out: _Adjacency, inc: _Adjacency, stamp: str,
+                 ids: Lookup | None = None, keys: Lookup | None = None) -> None:
         self.nodes = nodes
         self.out = out
         self.inc = inc
         self.stamp = stamp
-        self._ids: dict[str, int] | None = None
-        self._keys: dict[str, int] | None = None
+        self.ids = ids or Lookup.sorting(nodes.columns["iri"])  # IRI → node
+        self.keys = keys or Lookup.sorting(nodes.columns["key"])  # key → node
         self._search: list[str] | None = None
-
-    @property
-    def ids(self) -> dict[str, int]:
-        """IRI → node (built on first use: a restart only pays for what it needs)."""
-        if self._ids is None:
-            self._ids = dict(zip(self.nodes.columns["iri"], range(len(self.nodes)), strict=True))
-        return self._ids
-
-    @property
-    def keys(self) -> dict[str, int]:
-        """Key → node (built on first use)."""
-        if self._keys is None:
-            self._keys = dict(zip(self.nodes.columns["key"], range(len(self.nodes)), strict=True))
-        return self._keys
 
     @classmethod
     def from_parts(cls, nodes: list[Node], edges: list[tuple[int, int, int]], stamp: str) -> LineageIndex:
@@ -148,35 +164,18 @@ class LineageIndex:
     @classmethod
     def build(cls, store: GraphStore) -> LineageIndex:
         stamp = store.stamp()
-        # One attribute per query: in the union default graph a fact stated by fifty sources comes
-        # fifty times, and joining several such attributes at once multiplies them.
         attrs: dict[str, dict[str, str]] = {}
         # Read the indexes directly (one scan per property): SPARQL over the union default graph would
         # repeat each fact once per source that states it, and sort them all.
-        for prop, name in (("key", "key"), ("symbol", "symbol"), ("kind", "kind"), ("year", "year"),
-                           ("date", "date"), ("title", "title"), ("subject", "title"), ("issuerName", "issuer")):
-            for q in store.ox.quads_for_pattern(None, ox.NamedNode(VB + prop), None, None):
-                d = _v(q.subject)
-                v = _v(q.object)
-                got = attrs.setdefault(d, {})
-                if name not in got or (name in ("year", "date") and v < got[name]):
-                    got[name] = v
-        doc_type = ox.NamedNode(VB + "Document")
-        rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-        ingested = ox.NamedNode(VB + "IngestedDocument")
-        own = {_v(q.subject) for q in store.ox.quads_for_pattern(None, rdf_type, ingested)}
-        code_of = {slug(c.code): c.code for c in load().codes}
+        for prop, name in _ATTRS.items():
+            for q in store.ox.quads_for_pattern(None, ox.NamedNode(prop), None, None):
+                _merge(attrs, _v(q.subject), name, _v(q.object))
+        own = {_v(q.subject) for q in store.ox.quads_for_pattern(None, _TYPE, _INGESTED)}
         nodes: list[Node] = []
         ids: dict[str, int] = {}
-        for d in sorted({_v(q.subject) for q in store.ox.quads_for_pattern(None, rdf_type, doc_type)}):
-            a = attrs.get(d, {})
-            year = a.get("year", "")
-            kind = a.get("kind")
+        for d in sorted({_v(q.subject) for q in store.ox.quads_for_pattern(None, _TYPE, _DOCUMENT)}):
             ids[d] = len(nodes)
-            nodes.append(Node(iri=d, key=a.get("key", d), symbol=a.get("symbol"),
-                              kind=code_of.get(kind.rsplit("/", 1)[-1], kind) if kind else None,
-                              year=int(year[:4]) if year[:4].isdigit() else None, date=a.get("date"),
-                              title=a.get("title"), issuer=a.get("issuer"), ingested=d in own))
+            nodes.append(_node(d, attrs.get(d, {}), d in own))
         seen: set[tuple[int, int, int]] = set()
         for p, rel in PROP_REL.items():
             r = REL_ID[rel]
@@ -186,6 +185,60 @@ class LineageIndex:
                     seen.add((x, y, r))
         edges = sorted(seen)
         return cls.from_parts(nodes, edges, stamp)
+
+    def extended(self, store: GraphStore, graphs: list[str]) -> LineageIndex:
+        """This index plus source graphs added since it was built (none replaced or removed): reads only
+        those graphs, so adding a few documents to a million costs seconds, not a rebuild. Attributes
+        merge by the same rule as build (the least value wins), so both give the same index."""
+        attrs: dict[str, dict[str, str]] = {}
+        docs: set[str] = set()
+        own: set[str] = set()
+        new_edges: list[tuple[str, str, int]] = []
+        for g in graphs:
+            for q in store.ox.quads_for_pattern(None, None, None, ox.NamedNode(g)):
+                p, d = q.predicate.value, _v(q.subject)
+                if p == _TYPE.value:
+                    o = _v(q.object)
+                    if o == _DOCUMENT.value:
+                        docs.add(d)
+                    elif o == _INGESTED.value:
+                        own.add(d)
+                elif p in _ATTRS:
+                    _merge(attrs, d, _ATTRS[p], _v(q.object))
+                elif p in PROP_REL:
+                    new_edges.append((d, _v(q.object), REL_ID[PROP_REL[p]]))
+        c = self.nodes.columns
+        columns = {k: list(v) for k, v in c.items()}  # copies: the old index may still be serving
+        years, ingested = array("h", self.nodes.years), bytearray(self.nodes.ingested)
+        ids: dict[str, int] = {}
+        for d in sorted(docs):
+            n = self.ids.get(d)
+            fresh = _node(d, attrs.get(d, {}), d in own)
+            if n is None:
+                n = len(years)
+                for name in _COLUMNS:
+                    columns[name].append(getattr(fresh, name) or "")
+                years.append(fresh.year or 0)
+                ingested.append(fresh.ingested)
+            else:
+                for name in _COLUMNS[1 if "key" in attrs.get(d, {}) else 2:]:  # (a missing key is no value)
+                    value = getattr(fresh, name) or ""
+                    if value and (not columns[name][n] or value < columns[name][n]):
+                        columns[name][n] = value
+                if fresh.year and (not years[n] or fresh.year < years[n]):
+                    years[n] = fresh.year
+                ingested[n] |= fresh.ingested
+            ids[d] = n
+        size = len(years)
+        edges = {(n, int(self.out.dst[j]), int(self.out.rel[j]))
+                 for n in range(len(self.nodes)) for j in range(self.out.ptr[n], self.out.ptr[n + 1])}
+        for a, b, r in new_edges:
+            x, y = ids.get(a, self.ids.get(a)), ids.get(b, self.ids.get(b))
+            if x is not None and y is not None:
+                edges.add((x, y, r))
+        table = _Nodes(columns, years, ingested)
+        return LineageIndex(table, _Adjacency.build(size, [(a, b, r) for a, b, r in edges]),
+                            _Adjacency.build(size, [(b, a, r) for a, b, r in edges]), store.stamp())
 
     # -- persistence -------------------------------------------------------------------------------
 
@@ -198,6 +251,7 @@ class LineageIndex:
             "years": self.nodes.years.tobytes(), "ingested": bytes(self.nodes.ingested),
             "out": [x.tobytes() for x in (self.out.ptr, self.out.dst, self.out.rel)],
             "inc": [x.tobytes() for x in (self.inc.ptr, self.inc.dst, self.inc.rel)],
+            "order": [self.ids.order.tobytes(), self.keys.order.tobytes()],
         }
         tmp = path.with_suffix(path.suffix + ".tmp")
         with tmp.open("wb") as f:
@@ -221,9 +275,25 @@ class LineageIndex:
                 for arr, raw in zip(arrays, blob[part], strict=True):
                     arr.frombytes(raw)
                 adj.append(_Adjacency(*arrays))
-            return cls(_Nodes(columns, years, bytearray(blob["ingested"])), adj[0], adj[1], blob["stamp"])
+            by_iri, by_key = array("i"), array("i")
+            by_iri.frombytes(blob["order"][0])
+            by_key.frombytes(blob["order"][1])
+            return cls(_Nodes(columns, years, bytearray(blob["ingested"])), adj[0], adj[1], blob["stamp"],
+                       Lookup(columns["iri"], by_iri), Lookup(columns["key"], by_key))
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, KeyError, TypeError, AttributeError):
             return None
+
+    @classmethod
+    def refresh(cls, store: GraphStore, path: Path, since: str, added: list[str], rebuilt: bool) -> LineageIndex:
+        """After an ingest: extend the saved index by the graphs it added when the index was current
+        before it (`since`, the stamp then) and nothing was replaced or removed; else open (rebuild)."""
+        idx = cls.load(path) if not rebuilt else None
+        if idx is None or idx.stamp != since or not since:
+            return cls.open(store, path)
+        if idx.stamp != store.stamp():
+            idx = idx.extended(store, added)
+            idx.save(path)
+        return idx
 
     @classmethod
     def open(cls, store: GraphStore, path: Path | None) -> LineageIndex:
@@ -318,6 +388,35 @@ class LineageIndex:
             scored.append((-score, key, n))
         scored.sort()
         return [n for _, _, n in scored]
+
+
+_ATTRS = {VB + prop: name for prop, name in (
+    ("key", "key"), ("symbol", "symbol"), ("kind", "kind"), ("year", "year"), ("date", "date"), ("title", "title"),
+    ("subject", "title"), ("issuerName", "issuer"))}
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_DOCUMENT = ox.NamedNode(VB + "Document")
+_INGESTED = ox.NamedNode(VB + "IngestedDocument")
+
+
+def _merge(attrs: dict[str, dict[str, str]], d: str, name: str, value: str) -> None:
+    """Sources may disagree: the least value wins, whatever the order they are read in."""
+    got = attrs.setdefault(d, {})
+    old = got.get(name)
+    if old is None or value < old:
+        got[name] = value
+
+
+@lru_cache(maxsize=1)
+def _code_of() -> dict[str, str]:
+    return {slug(c.code): c.code for c in load().codes}
+
+
+def _node(d: str, a: dict[str, str], own: bool) -> Node:
+    year, kind = a.get("year", ""), a.get("kind")
+    return Node(iri=d, key=a.get("key", d), symbol=a.get("symbol"),
+                kind=_code_of().get(kind.rsplit("/", 1)[-1], kind) if kind else None,
+                year=int(year[:4]) if year[:4].isdigit() else None, date=a.get("date"), title=a.get("title"),
+                issuer=a.get("issuer"), ingested=own)
 
 
 def _kind_name(kind: str | None) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import QueryError, StoreError
+from .errors import InputError, QueryError, StoreError
 from .identity import Iris
 from .rdf import VB
 
@@ -93,9 +93,38 @@ class GraphStore:
         m = self.meta_graph
         return " ".join(f"<{m}> <{VB}pending> <{g}> ." for g in graphs)
 
+    def is_empty(self) -> bool:
+        return next(iter(self.ox.quads_for_pattern(None, None, None, None)), None) is None
+
+    def load_nquads(self, paths: list[Path]) -> None:
+        """Bulk-load N-Quads files into this empty store (Oxigraph's parallel loader, not atomic).
+
+        A `vb:loading` mark stays in the meta graph while the files load: a store whose load was cut
+        short refuses to open (rather than answer from part of the data). A malformed file empties
+        the store again and raises an InputError naming it."""
+        if not self.is_empty():
+            raise StoreError(f"cannot bulk-load into {self.path or 'this store'}: it is not empty "
+                             "(bulk loads build a new store; ingest adds to one)")
+        m = self.meta_graph
+        self.ox.update(f'INSERT DATA {{ GRAPH <{m}> {{ <{m}> <{VB}loading> "{len(paths)} files" }} }}')
+        for path in paths:
+            try:
+                self.ox.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            except SyntaxError as e:
+                self.ox.clear()
+                raise InputError(str(path), f"not valid N-Quads: {e}") from None
+            except OSError as e:
+                self.ox.clear()
+                raise InputError(str(path), f"cannot load: {e.strerror or e}") from None
+        self.ox.update(f"DELETE WHERE {{ GRAPH <{m}> {{ <{m}> <{VB}loading> ?x }} }} ;\n{self._new_stamp()}")
+
     def _recover(self) -> list[str]:
-        """Drop the graphs of a bulk write that did not finish (see add_sources)."""
+        """Drop the graphs of a bulk write that did not finish (see add_sources); refuse a store whose
+        bulk load did not finish (see load_nquads)."""
         m = ox.NamedNode(self.meta_graph)
+        if next(iter(self.ox.quads_for_pattern(m, ox.NamedNode(VB + "loading"), None, m)), None) is not None:
+            raise StoreError(f"the store at {self.path} holds part of a bulk load that did not finish: "
+                             "delete it and load again")
         pending = [q.object for q in self.ox.quads_for_pattern(m, ox.NamedNode(VB + "pending"), None, m)]
         for g in pending:
             assert isinstance(g, ox.NamedNode)

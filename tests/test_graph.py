@@ -8,6 +8,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from hypothesis import given
+from hypothesis import strategies as st
 from pyshacl import validate
 
 from graph.identity import Iris
@@ -194,3 +196,64 @@ def test_rdflib_view(seeded: GraphStore) -> None:
     g = to_rdflib(seeded, seeded.sources()[0]["g"])
     vbns = rdflib.Namespace("https://w3id.org/vanban/ontology#")
     assert (None, rdflib.RDF.type, vbns.SourceGraph) in g
+
+
+@given(st.lists(st.text(max_size=6), max_size=40), st.text(max_size=6))
+def test_lookup_finds_every_value_and_nothing_else(column: list[str], probe: str) -> None:
+    from graph.lineage import Lookup
+
+    look = Lookup.sorting(column)
+    for value in column:
+        n = look.get(value)
+        assert n is not None and column[n] == value
+    assert (probe in look) == (probe in column)
+
+
+def _semantic(idx: object) -> tuple[set[tuple[object, ...]], set[tuple[str, str, int]]]:
+    from graph.lineage import LineageIndex
+
+    assert isinstance(idx, LineageIndex)
+    nodes = {(n.iri, n.key, n.symbol, n.kind, n.year, n.date, n.title, n.issuer, n.ingested) for n in idx.nodes}
+    iri = idx.nodes.columns["iri"]
+    edges = {(iri[a], iri[int(idx.out.dst[j])], int(idx.out.rel[j]))
+             for a in range(len(idx.nodes)) for j in range(idx.out.ptr[a], idx.out.ptr[a + 1])}
+    return nodes, edges
+
+
+def test_an_index_extended_by_new_sources_equals_a_rebuilt_one(tmp_path: Path) -> None:
+    import sys
+
+    from graph.lineage import LineageIndex
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for doc, text in generate(120, seed=5):
+        (docs / f"{doc.n:04d}.txt").write_text(text, encoding="utf-8")
+    files = sorted(docs.iterdir())
+    store = GraphStore(None)
+    ingest([*files[:70], ROOT / "data" / "documents"], store, workers=0)
+    before = LineageIndex.build(store)
+    report = ingest(files[70:], store, workers=0)
+    assert report.since == before.stamp and len(report.added) == 50 and not report.replaced
+    extended = before.extended(store, report.added)
+    rebuilt = LineageIndex.build(store)
+    assert len(extended.nodes) == len(rebuilt.nodes) > len(before.nodes)
+    assert _semantic(extended) == _semantic(rebuilt)
+    assert all(extended.keys[k] is not None for k in rebuilt.nodes.columns["key"])
+
+
+def test_ingest_refreshes_the_saved_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from graph.lineage import LineageIndex
+
+    seeds = sorted((ROOT / "data" / "documents").glob("*.txt"))
+    store = GraphStore(tmp_path / "store")
+    path = tmp_path / "store.lineage"
+    ingest([seeds[0]], store)
+    LineageIndex.open(store, path)
+    report = ingest([seeds[1]], store)
+    idx = LineageIndex.refresh(store, path, report.since, report.added, rebuilt=False)
+    assert idx.stamp == store.stamp() and _semantic(idx) == _semantic(LineageIndex.build(store))
+    assert LineageIndex.load(path) is not None and LineageIndex.load(path).stamp == store.stamp()  # type: ignore[union-attr]

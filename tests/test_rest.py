@@ -47,6 +47,16 @@ def test_implementers_of_02(client: TestClient) -> None:
     assert body["next_cursor"] is None
 
 
+def test_implementers_without_evidence_is_the_same_walk(client: TestClient) -> None:
+    full = client.get("/api/documents/tw-nq-2021-02/implementers").json()["items"]
+    bare = client.get("/api/documents/tw-nq-2021-02/implementers", params={"evidence": "false"}).json()["items"]
+    assert bare and all("evidence" not in e for i in bare for e in i["edges"])
+    for item in full:
+        for edge in item["edges"]:
+            del edge["evidence"]
+    assert bare == full
+
+
 def test_pagination(client: TestClient) -> None:
     first = client.get("/api/documents/tw-nq-2021-02/implementers", params={"limit": 1}).json()
     assert [i["symbol"] for i in first["items"]] == ["12-CTr/TU"] and first["next_cursor"]

@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from graph.errors import InputError, StoreError
 from graph.extract import extract_path
 from graph.identity import Iris, source_id
 from graph.ingest import ingest
@@ -125,3 +126,47 @@ def test_worker_processes_and_batches_give_the_same_store(tmp_path: Path) -> Non
         assert report.ingested == 150 and report.failed == []
         stores.append(_content(store))
     assert stores[0] == stores[1]
+
+
+def test_a_dump_loads_into_an_equal_store(tmp_path: Path) -> None:
+    from graph.export import export
+    from graph.ingest import load_dumps
+    from graph.lineage import LineageIndex
+
+    store = GraphStore(tmp_path / "a")
+    ingest([ROOT / "data" / "documents"], store)
+    dump = tmp_path / "dump.nq"
+    dump.write_bytes(b"".join(export(store, LineageIndex.build(store), "nq")))
+    loaded = GraphStore(tmp_path / "b")
+    report = load_dumps([dump], loaded)
+    assert report.failed == [] and report.documents == 2 and report.conflicts == 1  # 06-QC/TU's two dates
+    assert _content(loaded) == _content(store)
+    assert loaded.stamp() != ""
+    a, b = LineageIndex.build(store), LineageIndex.build(loaded)
+    assert a.nodes.columns == b.nodes.columns and list(a.out) == list(b.out)
+
+    with pytest.raises(StoreError, match="not empty"):
+        load_dumps([dump], loaded)
+
+
+def test_a_malformed_dump_leaves_the_store_empty(tmp_path: Path) -> None:
+    from graph.ingest import load_dumps
+
+    bad = tmp_path / "bad.nq"
+    bad.write_text("<http://a> <http://b> .\n", encoding="utf-8")
+    store = GraphStore(tmp_path / "s")
+    with pytest.raises(InputError, match=r"bad\.nq: not valid N-Quads"):
+        load_dumps([bad], store)
+    assert store.is_empty()
+    with pytest.raises(InputError, match="no such file"):
+        load_dumps([tmp_path / "missing.nq"], store)
+
+
+def test_a_store_whose_bulk_load_was_cut_short_refuses_to_open(tmp_path: Path) -> None:
+    store = GraphStore(tmp_path / "s")
+    m = store.meta_graph
+    store.ox.update(f'INSERT DATA {{ GRAPH <{m}> {{ <{m}> <https://w3id.org/vanban/ontology#loading> "1" }} }}')
+    store.flush()
+    del store
+    with pytest.raises(StoreError, match="bulk load that did not finish"):
+        GraphStore(tmp_path / "s")
