@@ -29,6 +29,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+VERSION = 2  # bump when the output changes: bench/run.py keeps corpora and stores by size, seed and version
+
 PROVINCES = [
     "Lai Châu", "Điện Biên", "Lào Cai", "Tuyên Quang", "Cao Bằng", "Lạng Sơn", "Thái Nguyên", "Phú Thọ",
     "Bắc Ninh", "Hưng Yên", "Hải Phòng", "Ninh Bình", "Quảng Ninh", "Thanh Hóa", "Nghệ An", "Hà Tĩnh",
@@ -96,6 +98,7 @@ def generate(size: int, seed: int = 7) -> Iterator[tuple[Doc, str]]:
     """Documents in issue order (cited ones first), each with its text."""
     rnd = random.Random(seed)
     central: list[Doc] = []
+    majors: list[Doc] = []  # landmark resolutions every province implements for years (like 02-NQ/TW)
     guidance: list[Doc] = []
     provincial: dict[str, list[Doc]] = {p: [] for p in PROVINCES}
     counters: dict[tuple[str, ...], int] = {}
@@ -114,6 +117,8 @@ def generate(size: int, seed: int = 7) -> Iterator[tuple[Doc, str]]:
             doc = Doc(n, f"{number(('tw', kind, str(start))):02d}-{kind}/TW", kind, kind_name, issuer, None, None,
                       _date(rnd, year), rnd.choice(TOPICS))
             central.append(doc)
+            if not majors or rnd.random() < 0.0015:
+                majors.append(doc)
             text = _render(doc, rnd)
         elif roll < 0.04 or not guidance:
             base = rnd.choice(central)
@@ -129,7 +134,7 @@ def generate(size: int, seed: int = 7) -> Iterator[tuple[Doc, str]]:
         else:
             province = rnd.choice(PROVINCES)
             local = provincial[province]
-            base = rnd.choice(central[-50:])
+            base = rnd.choice(majors[-5:]) if rnd.random() < 0.4 else rnd.choice(central[-50:])
             latest = max([base.date[2]] + [d.date[2] for d in local[-20:]])
             year = min(2030, latest + rnd.randint(0, 1))  # a document cites only older ones
             kind = rnd.random()
