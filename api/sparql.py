@@ -22,11 +22,10 @@ from graph.sparql import (
     GRAPH_FORMATS,
     SELECT_FORMATS,
     Limits,
-    execute,
+    answer,
     is_update,
     media_type,
     negotiate,
-    serialize,
     service_description,
 )
 
@@ -83,9 +82,7 @@ async def _answer(
         if not slots.acquire(timeout=limits.timeout):
             raise QueryTimeout("the endpoint is busy; every query slot stayed taken for the time limit")
         try:
-            result = execute(store, query, limits, default_graphs or None, named_graphs or None, cancel)
-            name = negotiate(accept, fmt, result.kind)
-            return serialize(result, name), media_type(name)
+            return answer(store, query, limits, accept, fmt, default_graphs or None, named_graphs or None, cancel)
         finally:
             slots.release()
 

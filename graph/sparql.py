@@ -1,10 +1,10 @@
 """SPARQL 1.1 over the store with limits, and the result formats of the protocol.
 
 Kept apart from the web layer so that the CLI, the API and the benchmarks share one code path:
-`execute` runs a query under a deadline and a row cap (checked between results; Oxigraph evaluates
-lazily, so most queries stop at the limit), `serialize` writes the SPARQL results formats (JSON, XML,
-CSV, TSV) and the RDF formats for CONSTRUCT/DESCRIBE (Turtle, N-Triples, JSON-LD, RDF/XML, TriG,
-N-Quads). Content negotiation is a plain table.
+`answer` runs a query under a deadline and a row cap (checked as results come; Oxigraph evaluates
+lazily, so most queries stop at the limit) and lets Oxigraph write SELECT results; `serialize` writes
+the SPARQL results formats (JSON, XML, CSV, TSV) and the RDF formats for CONSTRUCT/DESCRIBE (Turtle,
+N-Triples, JSON-LD, RDF/XML, TriG, N-Quads). Content negotiation is a plain table.
 """
 
 from __future__ import annotations
@@ -82,16 +82,7 @@ class Result:
     triples: list[Any] = field(default_factory=list)
 
 
-def execute(
-    store: GraphStore,
-    query: str,
-    limits: Limits,
-    default_graphs: list[str] | None = None,
-    named_graphs: list[str] | None = None,
-    cancel: threading.Event | None = None,
-) -> Result:
-    """Run a query to the end, or raise QueryTimeout / RowCapExceeded / QueryError."""
-    deadline = time.monotonic() + limits.timeout
+def _run(store: GraphStore, query: str, default_graphs: list[str] | None, named_graphs: list[str] | None) -> Any:
     kwargs: dict[str, Any] = {}
     try:
         if default_graphs:
@@ -101,22 +92,47 @@ def execute(
     except ValueError as e:
         raise QueryError(f"default-graph-uri and named-graph-uri must be absolute IRIs: {e}") from None
     try:
-        raw = store.ox.query(query, use_default_graph_as_union=not default_graphs, prefixes=PREFIXES, **kwargs)
+        return store.ox.query(query, use_default_graph_as_union=not default_graphs, prefixes=PREFIXES, **kwargs)
     except SyntaxError as e:
         raise QueryError(f"malformed SPARQL query: {e}") from None
     except (OSError, ValueError, TypeError) as e:
         raise QueryError(f"the query failed: {e}") from None
 
-    error: QueryError | None = None
 
-    def limit_hit(n: int) -> QueryError | None:
-        if n > limits.row_cap:
-            return RowCapExceeded(f"the query returns more than {limits.row_cap} results; add a LIMIT")
-        if (n & 255) == 0 and (time.monotonic() > deadline or (cancel is not None and cancel.is_set())):
-            return QueryTimeout(f"the query ran past its {limits.timeout:g} s limit")
+class _Checks:
+    """The limits, checked as results come: rows against the cap, and (every 256) the clock."""
+
+    def __init__(self, limits: Limits, cancel: threading.Event | None) -> None:
+        self.limits, self.cancel = limits, cancel
+        self.deadline = time.monotonic() + limits.timeout
+
+    def hit(self, n: int) -> QueryError | None:
+        if n > self.limits.row_cap:
+            return RowCapExceeded(f"the query returns more than {self.limits.row_cap} results; add a LIMIT")
+        return self.clock() if (n & 255) == 0 else None
+
+    def clock(self) -> QueryError | None:
+        if time.monotonic() > self.deadline or (self.cancel is not None and self.cancel.is_set()):
+            return QueryTimeout(f"the query ran past its {self.limits.timeout:g} s limit")
         return None
 
-    # Oxigraph's result iterators must be dropped on the thread that made them: consume them here and
+
+def execute(
+    store: GraphStore,
+    query: str,
+    limits: Limits,
+    default_graphs: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+    cancel: threading.Event | None = None,
+) -> Result:
+    """Run a query to the end, or raise QueryTimeout / RowCapExceeded / QueryError."""
+    checks = _Checks(limits, cancel)
+    return _collect(_run(store, query, default_graphs, named_graphs), checks)
+
+
+def _collect(raw: Any, checks: _Checks) -> Result:
+    error: QueryError | None = None
+    limit_hit = checks.hit
     # release every reference before raising, so no traceback carries one to another thread.
     result: Result | None = None
     try:
@@ -152,6 +168,73 @@ def execute(
         raise error
     assert result is not None
     return result
+
+
+# Oxigraph writes SELECT results itself (in Rust, many times faster than building them in Python); the
+# sink below counts rows by a mark that cannot occur inside a value — in JSON a binding opens with
+# `[{"` or `,{"` (a quote inside a string is escaped), in XML with `<result>` (`<` is escaped), in TSV
+# a row is a line (newlines are escaped) — and checks the clock as the chunks arrive. CSV may hold raw
+# newlines in quoted values: it takes the Python path.
+_NATIVE = {"json": (ox.QueryResultsFormat.JSON, (b'[{"', b',{"'), 0),
+           "xml": (ox.QueryResultsFormat.XML, (b"<result>",), 0),
+           "tsv": (ox.QueryResultsFormat.TSV, (b"\n",), 1)}
+
+
+class _Sink:
+    """A file-like object for pyoxigraph's serializer that enforces the limits while it writes."""
+
+    def __init__(self, marks: tuple[bytes, ...], header_rows: int, checks: _Checks) -> None:
+        self.marks, self.rows, self.checks = marks, -header_rows, checks
+        self.parts: list[bytes] = []
+        self.tail = b""
+        self.error: QueryError | None = None
+
+    def write(self, chunk: bytes) -> int:
+        data = self.tail + chunk
+        self.rows += sum(data.count(m) for m in self.marks)
+        keep = max(len(m) for m in self.marks) - 1
+        self.tail = data[-keep:] if keep else b""
+        self.rows -= sum(self.tail.count(m) for m in self.marks)  # counted again with the next chunk
+        self.parts.append(bytes(chunk))
+        error = self.checks.hit(max(self.rows, 0)) or self.checks.clock()
+        if error:
+            self.error = error
+            raise error
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+def answer(
+    store: GraphStore, query: str, limits: Limits, accept: str | None, fmt: str | None,
+    default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+    cancel: threading.Event | None = None,
+) -> tuple[bytes, str]:
+    """The protocol's answer to a query: its body in the negotiated format, and the media type."""
+    checks = _Checks(limits, cancel)
+    raw = _run(store, query, default_graphs, named_graphs)
+    kind = "select" if isinstance(raw, ox.QuerySolutions) else "ask" if isinstance(raw, ox.QueryBoolean) else "graph"
+    try:
+        name = negotiate(accept, fmt, kind)
+    except QueryError:
+        del raw  # results live on the thread that made them: no traceback may carry them away
+        raise
+    if kind == "select" and name in _NATIVE:
+        fmt_, marks, header = _NATIVE[name]
+        sink = _Sink(marks, header, checks)
+        try:
+            raw.serialize(output=sink, format=fmt_)
+        except (OSError, QueryError) as e:
+            error = sink.error or QueryError(f"the query failed: {e}")
+            del raw
+            raise error from None
+        del raw
+        late = checks.hit(max(sink.rows, 0))
+        if late:
+            raise late
+        return b"".join(sink.parts), media_type(name)
+    return serialize(_collect(raw, checks), name), media_type(name)
 
 
 def negotiate(accept: str | None, fmt: str | None, kind: str) -> str:
