@@ -224,28 +224,33 @@ def cached(store: Path, measure: Callable[[], dict[str, Any]]) -> dict[str, Any]
     return result
 
 
-def ingest_text(texts: Path, store: Path) -> dict[str, Any]:
-    shutil.rmtree(store, ignore_errors=True)
-    Path(str(store) + ".lineage").unlink(missing_ok=True)
-    took, peak, out = run_measured([VANBAN, "ingest", "docs", "--quiet", "--store", str(store)], cwd=texts)
-    n = sum(1 for _ in (texts / "docs").iterdir())
-    return {"documents": n, "seconds": round(took, 1), "docs_per_s": round(n / took, 1), "peak_rss_mb": round(peak),
-            "summary": out.strip().splitlines()[-1], "store_mb": round(disk_mb(store))}
-
-
-def bulk_load(dump: Path, store: Path) -> dict[str, Any]:
-    shutil.rmtree(store, ignore_errors=True)
-    Path(str(store) + ".lineage").unlink(missing_ok=True)
-    took, peak, out = run_measured([VANBAN, "load", str(dump), "--store", str(store)])
+def _phases(out: str) -> dict[str, float]:
+    """The `seconds: a 1.0, b 2.0` line the CLI prints after its summary."""
     phases = {}
     for line in out.splitlines():
         if line.startswith("seconds: "):
             for part in line[len("seconds: "):].split(", "):
                 k, _, v = part.rpartition(" ")
                 phases[k] = float(v)
-    return {"seconds": round(took, 1), "phases_s": phases, "peak_rss_mb": round(peak), "dump_mb": round(disk_mb(dump)),
-            "store_mb": round(disk_mb(store)), "lineage_mb": round(disk_mb(Path(str(store) + ".lineage")), 1),
-            "summary": out.strip().splitlines()[0]}
+    return phases
+
+
+def ingest_text(texts: Path, store: Path) -> dict[str, Any]:
+    shutil.rmtree(store, ignore_errors=True)
+    Path(str(store) + ".lineage").unlink(missing_ok=True)
+    took, peak, out = run_measured([VANBAN, "ingest", "docs", "--quiet", "--store", str(store)], cwd=texts)
+    n = sum(1 for _ in (texts / "docs").iterdir())
+    return {"documents": n, "seconds": round(took, 1), "docs_per_s": round(n / took, 1), "phases_s": _phases(out),
+            "peak_rss_mb": round(peak), "summary": out.strip().splitlines()[0], "store_mb": round(disk_mb(store))}
+
+
+def bulk_load(dump: Path, store: Path) -> dict[str, Any]:
+    shutil.rmtree(store, ignore_errors=True)
+    Path(str(store) + ".lineage").unlink(missing_ok=True)
+    took, peak, out = run_measured([VANBAN, "load", str(dump), "--store", str(store)])
+    return {"seconds": round(took, 1), "phases_s": _phases(out), "peak_rss_mb": round(peak),
+            "dump_mb": round(disk_mb(dump)), "store_mb": round(disk_mb(store)),
+            "lineage_mb": round(disk_mb(Path(str(store) + ".lineage")), 1), "summary": out.strip().splitlines()[0]}
 
 
 COLD = """

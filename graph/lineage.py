@@ -13,11 +13,11 @@ import pickle
 from array import array
 from bisect import bisect_left
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
 import pyoxigraph as ox
 
@@ -30,7 +30,7 @@ from .vocab import load
 RELATIONS = tuple(RELATION_PROPERTY)  # based_on, implements, … cites
 REL_ID = {r: i for i, r in enumerate(RELATIONS)}
 PROP_REL = {VB + p: r for r, p in RELATION_PROPERTY.items()}
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 @dataclass
@@ -88,12 +88,62 @@ class _Adjacency:
 
 
 _COLUMNS = ("iri", "key", "symbol", "kind", "date", "title", "issuer")
+_CODED = ("kind", "date", "title", "issuer")  # few distinct values among a million rows
+
+
+class Coded(Sequence[str]):
+    """A column of repeated values, dictionary-encoded: 4 bytes a row instead of a string each (a
+    million documents share a few thousand dates, issuers and subjects)."""
+
+    def __init__(self, values: list[str], codes: array[int]) -> None:
+        self.values, self.codes = values, codes
+
+    @classmethod
+    def of(cls, items: Iterable[str]) -> Coded:
+        index: dict[str, int] = {}
+        values: list[str] = []
+        codes = array("i")
+        for x in items:
+            i = index.get(x)
+            if i is None:
+                i = index[x] = len(values)
+                values.append(x)
+            codes.append(i)
+        return cls(values, codes)
+
+    @overload
+    def __getitem__(self, n: int) -> str: ...
+    @overload
+    def __getitem__(self, n: slice) -> list[str]: ...
+    def __getitem__(self, n: int | slice) -> str | list[str]:
+        if isinstance(n, slice):
+            return [self.values[c] for c in self.codes[n]]
+        return self.values[self.codes[n]]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __iter__(self) -> Iterator[str]:
+        values = self.values
+        return (values[c] for c in self.codes)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+Columns = dict[str, Sequence[str]]
+
+
+def _columns(rows: dict[str, list[str]]) -> Columns:
+    return {k: Coded.of(v) if k in _CODED else v for k, v in rows.items()}
 
 
 class _Nodes:
     """The documents as columns (cheap to save and load); `nodes[n]` makes a Node on demand."""
 
-    def __init__(self, columns: dict[str, list[str]], years: array[int], ingested: bytearray) -> None:
+    def __init__(self, columns: Columns, years: array[int], ingested: bytearray) -> None:
         self.columns, self.years, self.ingested = columns, years, ingested
 
     def __len__(self) -> int:
@@ -114,11 +164,11 @@ class Lookup:
     """Value → node by binary search over a sorted permutation of one column: a restart loads one array
     instead of hashing a million strings into a dict."""
 
-    def __init__(self, column: list[str], order: array[int]) -> None:
+    def __init__(self, column: Sequence[str], order: array[int]) -> None:
         self.column, self.order = column, order
 
     @classmethod
-    def sorting(cls, column: list[str]) -> Lookup:
+    def sorting(cls, column: Sequence[str]) -> Lookup:
         return cls(column, array("i", sorted(range(len(column)), key=column.__getitem__)))
 
     def get(self, value: str) -> int | None:
@@ -153,7 +203,7 @@ class LineageIndex:
     @classmethod
     def from_parts(cls, nodes: list[Node], edges: list[tuple[int, int, int]], stamp: str) -> LineageIndex:
         """From Node values and (source, target, relation id) edges."""
-        columns = {name: [getattr(x, name) or "" for x in nodes] for name in _COLUMNS}
+        columns = _columns({name: [getattr(x, name) or "" for x in nodes] for name in _COLUMNS})
         table = _Nodes(columns, array("h", (x.year or 0 for x in nodes)), bytearray(x.ingested for x in nodes))
         out = _Adjacency.build(len(nodes), [(a, b, r) for a, b, r in edges])
         inc = _Adjacency.build(len(nodes), [(b, a, r) for a, b, r in edges])
@@ -236,7 +286,7 @@ class LineageIndex:
             x, y = ids.get(a, self.ids.get(a)), ids.get(b, self.ids.get(b))
             if x is not None and y is not None:
                 edges.add((x, y, r))
-        table = _Nodes(columns, years, ingested)
+        table = _Nodes(_columns(columns), years, ingested)
         return LineageIndex(table, _Adjacency.build(size, [(a, b, r) for a, b, r in edges]),
                             _Adjacency.build(size, [(b, a, r) for a, b, r in edges]), store.stamp())
 
@@ -247,7 +297,9 @@ class LineageIndex:
         c = self.nodes.columns
         blob = {
             "version": FORMAT_VERSION, "stamp": self.stamp, "size": len(self.nodes),
-            "columns": {k: "\x1f".join(c[k]) for k in _COLUMNS},
+            "columns": {k: "\x1f".join(c[k]) for k in _COLUMNS if k not in _CODED},
+            "coded": {k: ("\x1f".join(v.values), v.codes.tobytes())
+                      for k in _CODED if isinstance(v := c[k], Coded)},
             "years": self.nodes.years.tobytes(), "ingested": bytes(self.nodes.ingested),
             "out": [x.tobytes() for x in (self.out.ptr, self.out.dst, self.out.rel)],
             "inc": [x.tobytes() for x in (self.inc.ptr, self.inc.dst, self.inc.rel)],
@@ -266,7 +318,11 @@ class LineageIndex:
             if blob.get("version") != FORMAT_VERSION:
                 return None
             size = blob["size"]
-            columns = {k: (v.split("\x1f") if size else []) for k, v in blob["columns"].items()}
+            columns: Columns = {k: (v.split("\x1f") if size else []) for k, v in blob["columns"].items()}
+            for k, (values, raw) in blob["coded"].items():
+                codes = array("i")
+                codes.frombytes(raw)
+                columns[k] = Coded(values.split("\x1f") if size else [], codes)
             years = array("h")
             years.frombytes(blob["years"])
             adj = []
