@@ -128,6 +128,7 @@ class _Batch:
         self.names: list[str] = []
         self.series: dict[str, set[str]] = defaultdict(set)
         self.written: list[str] = []
+        self.touched: set[str] = set()
 
     def resolve(self, series: str) -> list[str]:
         return sorted(set(self.store.series(series)) | self.series.get(series, set()))
@@ -139,11 +140,15 @@ class _Batch:
             self.series[series].add(iri)
 
     def commit(self) -> list[str]:
-        """Write the batch and recompute the conflicts it touches; returns the names written."""
+        """Write the batch; returns the names written. Its conflicts are recomputed once, at the end of
+        the ingest (a resolution cited by every batch would otherwise be re-read by every batch); until
+        then the store is marked, so that a crash in between leaves a full recomputation to the next."""
         if not self.built:
             return []
+        if not self.written:
+            self.store.set_mark("conflictsStale")
         self.store.add_sources([b.graph for b in self.built], "".join(b.nquads for b in self.built))
-        update_conflicts(self.store, {n for b in self.built for n in b.nodes})
+        self.touched.update(n for b in self.built for n in b.nodes)
         names = self.names
         self.written += [b.graph for b in self.built]
         self.built, self.names, self.series = [], [], defaultdict(set)
@@ -161,6 +166,9 @@ def ingest(
     v = vocab or load()
     report = IngestReport(since=store.stamp())
     started = time.perf_counter()
+    if store.has_mark("conflictsStale"):  # an earlier ingest stopped before its conflicts were done
+        recompute_conflicts(store)
+        store.clear_mark("conflictsStale")
     files = list(iter_sources(paths))
     names = [source_name(p) for p in files]
     graphs = [store.iris.graph(source_id(n)) for n in names]
@@ -207,6 +215,9 @@ def ingest(
             tick(pending.commit())
     tick(pending.commit())
     report.added = pending.written
+    if pending.touched:
+        update_conflicts(store, pending.touched)
+        store.clear_mark("conflictsStale")
     store.flush()
     report.seconds["ingest"] = time.perf_counter() - started
     totals(store, report)

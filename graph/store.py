@@ -89,6 +89,19 @@ class GraphStore:
         self.ox.update(f"DELETE WHERE {{ GRAPH <{m}> {{ <{m}> <{VB}stamp> ?s }} }} ;\n"
                        f"INSERT DATA {{ GRAPH <{m}> {{ {self._marks(graphs)} }} }}")
 
+    def set_mark(self, name: str) -> None:
+        """A flag in the meta graph (`vb:{name} true`): work begun that the next writer must finish."""
+        m = self.meta_graph
+        self.ox.update(f'INSERT DATA {{ GRAPH <{m}> {{ <{m}> <{VB}{name}> true }} }}')
+
+    def has_mark(self, name: str) -> bool:
+        m = ox.NamedNode(self.meta_graph)
+        return next(iter(self.ox.quads_for_pattern(m, ox.NamedNode(VB + name), None, m)), None) is not None
+
+    def clear_mark(self, name: str) -> None:
+        m = self.meta_graph
+        self.ox.update(f"DELETE WHERE {{ GRAPH <{m}> {{ <{m}> <{VB}{name}> ?x }} }}")
+
     def _marks(self, graphs: list[str]) -> str:
         m = self.meta_graph
         return " ".join(f"<{m}> <{VB}pending> <{g}> ." for g in graphs)

@@ -170,3 +170,14 @@ def test_a_store_whose_bulk_load_was_cut_short_refuses_to_open(tmp_path: Path) -
     del store
     with pytest.raises(StoreError, match="bulk load that did not finish"):
         GraphStore(tmp_path / "s")
+
+
+def test_conflicts_left_stale_by_a_crash_are_recomputed_by_the_next_ingest(tmp_path: Path) -> None:
+    store = GraphStore(tmp_path / "s")
+    ingest([ROOT / "data" / "documents"], store)
+    assert store.count("?x a vb:Conflict") == 1 and not store.has_mark("conflictsStale")
+    # as if the ingest died after writing its sources and before recomputing their conflicts
+    store.ox.remove_graph(ox.NamedNode(store.iris.conflicts_graph))
+    store.set_mark("conflictsStale")
+    report = ingest([ROOT / "data" / "documents"], store)  # nothing new to write
+    assert report.skipped == 2 and report.conflicts == 1 and not store.has_mark("conflictsStale")
