@@ -26,7 +26,11 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         body += message.get("body", b"")
         if not message.get("more_body"):
             break
-    query = parse_qs(body.decode())["query"][0] if body else parse_qs(scope["query_string"].decode())["query"][0]
+    query = (parse_qs(body.decode()) or parse_qs(scope["query_string"].decode())).get("query", [""])[0]
+    if not query:
+        await send({"type": "http.response.start", "status": 404, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+        return
     result = STORE.query(query, use_default_graph_as_union=True)
     payload = result.serialize(format=ox.QueryResultsFormat.JSON)
     await send({"type": "http.response.start", "status": 200,

@@ -331,8 +331,10 @@ def pick(idx: LineageIndex) -> dict[str, Any]:
 def sparql_queries(idx: LineageIndex, chosen: dict[str, Any]) -> dict[str, str]:
     root = idx.nodes[chosen["full"]]
     leaf = idx.nodes[chosen["leaves"][0]]
+    # (in the union default graph a fact comes once per source stating it: DISTINCT, or a landmark
+    # resolution cited by 40,000 sources joins 40,000 symbols with 40,000 dates)
     return {
-        "lookup": f'SELECT ?d ?date WHERE {{ ?d vb:symbol "{root.symbol}" . OPTIONAL {{ ?d vb:date ?date }} }}',
+        "lookup": f'SELECT DISTINCT ?d ?date WHERE {{ ?d vb:symbol "{leaf.symbol}" ; vb:date ?date }}',
         "2-hop": f"SELECT DISTINCT ?other ?t WHERE {{ <{leaf.iri}> vb:cites|vb:implements|vb:basedOn ?t . "
                  "?other vb:cites|vb:implements|vb:basedOn ?t } LIMIT 1000",
         "transitive": f"SELECT ?doc WHERE {{ {{ SELECT DISTINCT ?doc WHERE {{ ?doc (vb:implements|vb:guides)+ "
