@@ -118,8 +118,7 @@ class GraphStore:
         if not self.is_empty():
             raise StoreError(f"cannot bulk-load into {self.path or 'this store'}: it is not empty "
                              "(bulk loads build a new store; ingest adds to one)")
-        m = self.meta_graph
-        self.ox.update(f'INSERT DATA {{ GRAPH <{m}> {{ <{m}> <{VB}loading> "{len(paths)} files" }} }}')
+        self.set_mark("loading")
         for path in paths:
             try:
                 self.ox.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
@@ -129,15 +128,16 @@ class GraphStore:
             except OSError as e:
                 self.ox.clear()
                 raise InputError(str(path), f"cannot load: {e.strerror or e}") from None
-        self.ox.update(f"DELETE WHERE {{ GRAPH <{m}> {{ <{m}> <{VB}loading> ?x }} }} ;\n{self._new_stamp()}")
+        self.clear_mark("loading")
+        self.ox.update(self._new_stamp())
 
     def _recover(self) -> list[str]:
         """Drop the graphs of a bulk write that did not finish (see add_sources); refuse a store whose
         bulk load did not finish (see load_nquads)."""
-        m = ox.NamedNode(self.meta_graph)
-        if next(iter(self.ox.quads_for_pattern(m, ox.NamedNode(VB + "loading"), None, m)), None) is not None:
+        if self.has_mark("loading"):
             raise StoreError(f"the store at {self.path} holds part of a bulk load that did not finish: "
                              "delete it and load again")
+        m = ox.NamedNode(self.meta_graph)
         pending = [q.object for q in self.ox.quads_for_pattern(m, ox.NamedNode(VB + "pending"), None, m)]
         for g in pending:
             assert isinstance(g, ox.NamedNode)

@@ -14,6 +14,21 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
 
+def write_generated(folder: Path, size: int, seed: int) -> list[Path]:
+    """`size` documents of bench/generate.py written to `folder`, in order."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import generate
+
+    folder.mkdir(parents=True)
+    paths = []
+    for doc, text in generate(size, seed=seed):
+        paths.append(folder / f"{doc.n:04d}.txt")
+        paths[-1].write_text(text, encoding="utf-8")
+    return paths
+
+
 @pytest.fixture(scope="session")
 def vocab() -> Vocabulary:
     return load()

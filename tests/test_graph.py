@@ -8,6 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
+from conftest import write_generated
 from hypothesis import given
 from hypothesis import strategies as st
 from pyshacl import validate
@@ -221,18 +222,9 @@ def _semantic(idx: object) -> tuple[set[tuple[object, ...]], set[tuple[str, str,
 
 
 def test_an_index_extended_by_new_sources_equals_a_rebuilt_one(tmp_path: Path) -> None:
-    import sys
-
     from graph.lineage import LineageIndex
 
-    sys.path.insert(0, str(ROOT / "bench"))
-    from generate import generate
-
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for doc, text in generate(120, seed=5):
-        (docs / f"{doc.n:04d}.txt").write_text(text, encoding="utf-8")
-    files = sorted(docs.iterdir())
+    files = write_generated(tmp_path / "docs", 120, seed=5)
     store = GraphStore(None)
     ingest([*files[:70], ROOT / "data" / "documents"], store, workers=0)
     before = LineageIndex.build(store)

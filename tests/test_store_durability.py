@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import write_generated
 
 from graph.errors import InputError, StoreError
 from graph.extract import extract_path
@@ -112,13 +113,7 @@ def test_a_bulk_write_cut_short_is_dropped_when_the_store_opens(tmp_path: Path) 
 
 
 def test_worker_processes_and_batches_give_the_same_store(tmp_path: Path) -> None:
-    sys.path.insert(0, str(ROOT / "bench"))
-    from generate import generate
-
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for doc, text in generate(150, seed=3):
-        (docs / f"{doc.n:04d}.txt").write_text(text, encoding="utf-8")
+    docs = write_generated(tmp_path / "docs", 150, seed=3)[0].parent
     stores = []
     for workers, batch in ((0, 1), (1, 40)):
         store = GraphStore(None)
@@ -164,8 +159,7 @@ def test_a_malformed_dump_leaves_the_store_empty(tmp_path: Path) -> None:
 
 def test_a_store_whose_bulk_load_was_cut_short_refuses_to_open(tmp_path: Path) -> None:
     store = GraphStore(tmp_path / "s")
-    m = store.meta_graph
-    store.ox.update(f'INSERT DATA {{ GRAPH <{m}> {{ <{m}> <https://w3id.org/vanban/ontology#loading> "1" }} }}')
+    store.set_mark("loading")  # what load_nquads leaves when it is cut short
     store.flush()
     del store
     with pytest.raises(StoreError, match="bulk load that did not finish"):
