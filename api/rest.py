@@ -65,7 +65,7 @@ async def search_documents(
     hits = idx.search(q, kind, issuer, year)
     page = hits[offset : offset + limit]
     more = offset + limit < len(hits)
-    return {"ok": True, "total": len(hits), "items": [summary(idx.nodes[n]) for n in page],
+    return {"ok": True, "total": len(hits), "items": [summary(idx, n) for n in page],
             "next_cursor": str(offset + limit) if more else None}
 
 
@@ -91,9 +91,9 @@ async def _walk(request: Request, store: StoreDep, key: str, upward: bool, relat
     rels = relation_set(_split(relations), DEFAULT_UP if upward else DEFAULT_DOWN)
     page = await asyncio.to_thread(lineage_page, store, idx, key, upward=upward, relations=rels, depth=depth,
                                    limit=limit, cursor=cursor, evidence=evidence)
-    root = idx.nodes[idx.keys[key]] if key in idx.keys else None
-    return {"ok": True, "document": summary(root) if root else key, "direction": "up" if upward else "down",
-            "items": page.items, "next_cursor": page.next_cursor}
+    root = idx.keys.get(key)
+    return {"ok": True, "document": summary(idx, root) if root is not None else key,
+            "direction": "up" if upward else "down", "items": page.items, "next_cursor": page.next_cursor}
 
 
 @router.get("/documents/{key}/implementers", operation_id="get_implementers",
@@ -133,7 +133,7 @@ async def get_path(request: Request, store: StoreDep, from_: Annotated[str, Quer
         raise UnknownDocument(f"no chain of relations between {from_} and {to}")
     evidence = edge_evidence(store, idx, chain)
     return {"ok": True, "from": from_, "to": to, "reversed": reverse, "steps": [
-        {"from": summary(idx.nodes[x]), "to": summary(idx.nodes[y]), "relation": rel,
+        {"from": summary(idx, x), "to": summary(idx, y), "relation": rel,
          "evidence": evidence.get((x, y, rel), [])} for x, y, rel in chain]}
 
 

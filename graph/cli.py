@@ -116,7 +116,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     report = ingest([Path(p) for p in args.paths], store, progress=None if args.quiet else _progress,
                     workers=args.workers)
     t0 = time.perf_counter()  # keep the lineage index in step: extended by what was added, else rebuilt
-    LineageIndex.refresh(store, _lineage_path(args), report.since, report.added, rebuilt=bool(report.replaced))
+    LineageIndex.refresh(store, _lineage_path(args), report.since, report.added, replaced=bool(report.replaced))
     report.seconds["lineage index"] = time.perf_counter() - t0
     for path, problem in report.failed:
         print(f"vanban: {path}: {problem}", file=sys.stderr)

@@ -32,9 +32,13 @@ def relation_set(names: Iterable[str] | None, default: tuple[str, ...]) -> froze
     return frozenset(REL_ID[n] for n in chosen)
 
 
-def summary(node: Node) -> dict[str, Any]:
-    return {"key": node.key, "iri": node.iri, "symbol": node.symbol, "kind": node.kind, "year": node.year,
-            "date": node.date, "title": node.title, "issuer": node.issuer, "ingested": node.ingested}
+def summary(index: LineageIndex, n: int) -> dict[str, Any]:
+    """What every answer shows of a document, read straight from the index's columns (a full list
+    makes tens of thousands of these: no Node in between)."""
+    c, nodes = index.nodes.columns, index.nodes
+    return {"key": c["key"][n], "iri": c["iri"][n], "symbol": c["symbol"][n] or None, "kind": c["kind"][n] or None,
+            "year": nodes.years[n] or None, "date": c["date"][n] or None, "title": c["title"][n] or None,
+            "issuer": c["issuer"][n] or None, "ingested": bool(nodes.ingested[n])}
 
 
 def find(index: LineageIndex, key: str) -> int:
@@ -66,21 +70,16 @@ def lineage_page(
     more = len(steps) > limit
     steps = steps[:limit]
     quotes = edge_evidence(store, index, [e for s in steps for e in s.edges]) if evidence else {}
-    c = index.nodes.columns
-    iri, keys, symbol, kind, date, title, issuer = (c[k] for k in ("iri", "key", "symbol", "kind", "date", "title",
-                                                                     "issuer"))
-    years, ingested = index.nodes.years, index.nodes.ingested
+    keys = index.nodes.columns["key"]
     items = []
-    for node, d, edges in steps:  # summary() by hand: a full list makes tens of thousands of these
+    for node, d, edges in steps:
         rows = []
         for a, b, rel in edges:
             row: dict[str, Any] = {"from": keys[a], "to": keys[b], "relation": rel}
             if evidence:
                 row["evidence"] = quotes.get((a, b, rel), [])
             rows.append(row)
-        items.append({"key": keys[node], "iri": iri[node], "symbol": symbol[node] or None, "kind": kind[node] or None,
-                      "year": years[node] or None, "date": date[node] or None, "title": title[node] or None,
-                      "issuer": issuer[node] or None, "ingested": bool(ingested[node]), "depth": d, "edges": rows})
+        items.append(summary(index, node) | {"depth": d, "edges": rows})
     return Page(items, str(offset + limit) if more else None, offset + len(steps))
 
 
@@ -159,12 +158,12 @@ def details(store: GraphStore, index: LineageIndex, key: str) -> dict[str, Any]:
     out_edges = [(n, b, RELATIONS[r]) for b, r in index.out[n]]
     in_edges = [(a, n, RELATIONS[r]) for a, r in index.inc[n]]
     evidence = edge_evidence(store, index, out_edges + in_edges)
-    return summary(node) | {
+    return summary(index, n) | {
         "claims": dict(claims),
         "conflicts": conflicts,
-        "cites": [{"document": summary(index.nodes[b]), "relation": rel, "evidence": evidence.get((a, b, rel), [])}
+        "cites": [{"document": summary(index, b), "relation": rel, "evidence": evidence.get((a, b, rel), [])}
                   for a, b, rel in out_edges],
-        "cited_by": [{"document": summary(index.nodes[a]), "relation": rel, "evidence": evidence.get((a, b, rel), [])}
+        "cited_by": [{"document": summary(index, a), "relation": rel, "evidence": evidence.get((a, b, rel), [])}
                      for a, b, rel in in_edges],
     }
 
@@ -203,7 +202,7 @@ def resolve(index: LineageIndex, ref: str, store: GraphStore | None = None) -> l
                      and (node.kind or "") == (c.kind or "")]
         candidates = []
         for n in found:
-            cand = summary(index.nodes[n])
+            cand = summary(index, n)
             if store is not None:
                 dates = date_claims(store, index, index.nodes[n].iri)
                 cand["dates"] = dates
@@ -243,7 +242,7 @@ def conflicts(store: GraphStore, index: LineageIndex) -> list[dict[str, Any]]:
         n = index.ids.get(row["d"])
         if n is None:
             continue
-        entry = found.setdefault(row["d"], {"document": summary(index.nodes[n]),
+        entry = found.setdefault(row["d"], {"document": summary(index, n),
                                             "property": row["p"].rsplit("#", 1)[-1], "claims": {}})
         claim = entry["claims"].setdefault(row["v"], {"value": row["v"], "source_count": int(row["count"]),
                                                       "sources": []})

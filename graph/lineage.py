@@ -340,10 +340,10 @@ class LineageIndex:
             return None
 
     @classmethod
-    def refresh(cls, store: GraphStore, path: Path, since: str, added: list[str], rebuilt: bool) -> LineageIndex:
+    def refresh(cls, store: GraphStore, path: Path, since: str, added: list[str], replaced: bool) -> LineageIndex:
         """After an ingest: extend the saved index by the graphs it added when the index was current
         before it (`since`, the stamp then) and nothing was replaced or removed; else open (rebuild)."""
-        idx = cls.load(path) if not rebuilt else None
+        idx = cls.load(path) if not replaced else None
         if idx is None or idx.stamp != since or not since:
             return cls.open(store, path)
         if idx.stamp != store.stamp():

@@ -246,6 +246,6 @@ def test_ingest_refreshes_the_saved_index(tmp_path: Path, monkeypatch: pytest.Mo
     ingest([seeds[0]], store)
     LineageIndex.open(store, path)
     report = ingest([seeds[1]], store)
-    idx = LineageIndex.refresh(store, path, report.since, report.added, rebuilt=False)
+    idx = LineageIndex.refresh(store, path, report.since, report.added, replaced=False)
     assert idx.stamp == store.stamp() and _semantic(idx) == _semantic(LineageIndex.build(store))
     assert LineageIndex.load(path) is not None and LineageIndex.load(path).stamp == store.stamp()  # type: ignore[union-attr]
