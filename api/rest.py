@@ -85,11 +85,11 @@ async def get_document(request: Request, store: StoreDep, key: str) -> dict[str,
     return {"ok": True} | await asyncio.to_thread(details, store, idx, key)
 
 
-async def _walk(request: Request, store: StoreDep, key: str, upward: bool, relations: str | None, depth: int,
+async def _walk(request: Request, key: str, upward: bool, relations: str | None, depth: int,
                 limit: int, cursor: str | None, evidence: bool) -> dict[str, Any]:
     idx = current_index(request)
     rels = relation_set(_split(relations), DEFAULT_UP if upward else DEFAULT_DOWN)
-    page = await asyncio.to_thread(lineage_page, store, idx, key, upward=upward, relations=rels, depth=depth,
+    page = await asyncio.to_thread(lineage_page, idx, key, upward=upward, relations=rels, depth=depth,
                                    limit=limit, cursor=cursor, evidence=evidence)
     root = idx.keys.get(key)
     return {"ok": True, "document": summary(idx, root) if root is not None else key,
@@ -98,21 +98,21 @@ async def _walk(request: Request, store: StoreDep, key: str, upward: bool, relat
 
 @router.get("/documents/{key}/implementers", operation_id="get_implementers",
             summary="What implements a document, transitively, with the edges that bring each in")
-async def get_implementers(request: Request, store: StoreDep, key: str, relations: Relations = None,
+async def get_implementers(request: Request, key: str, relations: Relations = None,
                            depth: Depth = 10, limit: Limit = 50, cursor: Cursor = None,
                            evidence: Evidence = True) -> dict[str, Any]:
-    return await _walk(request, store, key, False, relations, depth, limit, cursor, evidence)
+    return await _walk(request, key, False, relations, depth, limit, cursor, evidence)
 
 
 @router.get("/documents/{key}/basis", operation_id="get_basis", summary="What a document rests on, upward")
-async def get_basis(request: Request, store: StoreDep, key: str, relations: Relations = None,
+async def get_basis(request: Request, key: str, relations: Relations = None,
                     depth: Depth = 10, limit: Limit = 50, cursor: Cursor = None,
                     evidence: Evidence = True) -> dict[str, Any]:
-    return await _walk(request, store, key, True, relations, depth, limit, cursor, evidence)
+    return await _walk(request, key, True, relations, depth, limit, cursor, evidence)
 
 
 @router.get("/path", operation_id="get_path", summary="The chain of relations between two documents")
-async def get_path(request: Request, store: StoreDep, from_: Annotated[str, Query(alias="from")], to: str,
+async def get_path(request: Request, from_: Annotated[str, Query(alias="from")], to: str,
                    relations: Relations = None) -> dict[str, Any]:
     from graph.documents import edge_evidence, find
     from graph.lineage import RELATIONS
@@ -131,7 +131,7 @@ async def get_path(request: Request, store: StoreDep, from_: Annotated[str, Quer
             break
     if chain is None:
         raise UnknownDocument(f"no chain of relations between {from_} and {to}")
-    evidence = edge_evidence(store, idx, chain)
+    evidence = edge_evidence(idx, chain)
     return {"ok": True, "from": from_, "to": to, "reversed": reverse, "steps": [
         {"from": summary(idx, x), "to": summary(idx, y), "relation": rel,
          "evidence": evidence.get((x, y, rel), [])} for x, y, rel in chain]}

@@ -266,7 +266,7 @@ store = GraphStore(Path({store!r}))
 t2 = time.perf_counter()
 idx = LineageIndex.open(store, Path({store!r} + ".lineage"))
 t3 = time.perf_counter()
-lineage_page(store, idx, {key!r}, upward=False, relations=relation_set(None, DEFAULT_DOWN), depth=10, limit=50,
+lineage_page(idx, {key!r}, upward=False, relations=relation_set(None, DEFAULT_DOWN), depth=10, limit=50,
              cursor=None)
 print(t1 - t0, t2 - t1, t3 - t2, time.perf_counter() - t3)
 """
@@ -355,7 +355,7 @@ def in_process(store_dir: Path, repeat: int) -> tuple[dict[str, Any], dict[str, 
     it = iter(range(10**9))
 
     def first_page() -> None:
-        lineage_page(store, idx, keys[next(it) % len(keys)], upward=False, relations=DOWN, depth=10, limit=50,
+        lineage_page(idx, keys[next(it) % len(keys)], upward=False, relations=DOWN, depth=10, limit=50,
                      cursor=None)
 
     out["first_page"] = p(ms(first_page, repeat))
@@ -363,9 +363,9 @@ def in_process(store_dir: Path, repeat: int) -> tuple[dict[str, Any], dict[str, 
     full_key = idx.nodes[chosen["full"]].key
     limit = chosen["sizes"][chosen["full"]] + 1
     reps = max(3, repeat // 20)
-    out["full_list"] = p(ms(lambda: lineage_page(store, idx, full_key, upward=False, relations=DOWN, depth=100,
+    out["full_list"] = p(ms(lambda: lineage_page(idx, full_key, upward=False, relations=DOWN, depth=100,
                                                  limit=limit, cursor=None, evidence=False), reps))
-    out["full_list_with_quotes"] = p(ms(lambda: lineage_page(store, idx, full_key, upward=False, relations=DOWN,
+    out["full_list_with_quotes"] = p(ms(lambda: lineage_page(idx, full_key, upward=False, relations=DOWN,
                                                              depth=100, limit=limit, cursor=None), max(3, reps // 4)))
     out["full_list_plain_bfs"] = p(ms(lambda: plain_bfs(idx, chosen["full"], limit), reps))
     full_iri = idx.nodes[chosen["full"]].iri
@@ -378,7 +378,7 @@ def in_process(store_dir: Path, repeat: int) -> tuple[dict[str, Any], dict[str, 
         path_q.replace("{}", full_iri).replace("LIMIT 50", ""), use_default_graph_as_union=True,
         prefixes=PREFIXES)), reps))
     leaves = [idx.nodes[n].key for n in chosen["leaves"]]
-    out["basis"] = p(ms(lambda: lineage_page(store, idx, leaves[next(it) % len(leaves)], upward=True, relations=UP,
+    out["basis"] = p(ms(lambda: lineage_page(idx, leaves[next(it) % len(leaves)], upward=True, relations=UP,
                                              depth=10, limit=50, cursor=None), repeat))
     pairs = chosen["pairs"]
     out["path"] = p(ms(lambda: idx.path(*pairs[next(it) % len(pairs)], UP), repeat))

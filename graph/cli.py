@@ -187,7 +187,7 @@ def cmd_lineage(args: argparse.Namespace) -> int:
         key = found[0]["key"]
     rels = relation_set(args.relations.split(",") if args.relations else None,
                         DEFAULT_UP if args.up else DEFAULT_DOWN)
-    page = lineage_page(store, idx, key, upward=args.up, relations=rels, depth=args.depth, limit=args.limit,
+    page = lineage_page(idx, key, upward=args.up, relations=rels, depth=args.depth, limit=args.limit,
                         cursor=None)
     if args.json:
         print(json.dumps({"document": key, "items": page.items}, ensure_ascii=False, indent=1))

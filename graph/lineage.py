@@ -9,15 +9,17 @@ restart loads it from disk instead of rebuilding, and any write makes it stale.
 
 from __future__ import annotations
 
+import mmap
+import os
 import pickle
 from array import array
 from bisect import bisect_left
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple, overload
+from typing import ClassVar, NamedTuple, overload
 
 import pyoxigraph as ox
 
@@ -30,7 +32,8 @@ from .vocab import load
 RELATIONS = tuple(RELATION_PROPERTY)  # based_on, implements, … cites
 REL_ID = {r: i for i, r in enumerate(RELATIONS)}
 PROP_REL = {VB + p: r for r, p in RELATION_PROPERTY.items()}
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
+PER_EDGE = 3  # quotes kept per edge: the API shows at most this many
 
 
 @dataclass
@@ -85,6 +88,110 @@ class _Adjacency:
 
     def count(self) -> int:
         return len(self.dst)
+
+
+class Quote(NamedTuple):
+    """One sentence stating an edge: the document that states it, the mention's offsets, the sentence."""
+
+    stated_in: int
+    start: int
+    end: int
+    text: str
+
+
+Found = dict[tuple[int, int, int], list[tuple[int, int, int, bytes]]]  # (a, b, rel) → (stated, start, end, quote)
+
+
+class _Evidence:
+    """The quotes of every relation edge, aligned with the out adjacency: edge j has records
+    ptr[j]:ptr[j+1], each its stating document, offsets and the sentence's UTF-8 bytes at
+    blob[base + offsets[k]: base + offsets[k + 1]].
+
+    Why here and not read from the store: a page's quotes from the store are hundreds of random reads
+    (evidence nodes and their strings are scattered by hash), slow as soon as the store outgrows the
+    page cache. Here they are one contiguous slice per edge, and the blob is memory-mapped: a restart
+    parses nothing, and only the pages read stay resident."""
+
+    def __init__(self, ptr: array[int], stated: array[int], start: array[int], end: array[int],
+                 offsets: array[int], blob: bytes | mmap.mmap, base: int = 0) -> None:
+        self.ptr, self.stated, self.start, self.end = ptr, stated, start, end
+        self.offsets, self.blob, self.base = offsets, blob, base
+
+    @classmethod
+    def aligned(cls, out: _Adjacency, found: Found, iri: Sequence[str]) -> _Evidence:
+        """Records per edge in out's order: the PER_EDGE least by (stating IRI, start, end, quote), so
+        the choice does not depend on the order they were read in."""
+        ptr, stated, start, end = array("q", [0]), array("i"), array("i"), array("i")
+        offsets, blob = array("q", [0]), bytearray()
+        for a in range(len(out)):
+            for j in range(out.ptr[a], out.ptr[a + 1]):
+                recs = found.get((a, out.dst[j], out.rel[j]))
+                if recs:
+                    for s, x, y, q in sorted(set(recs), key=lambda r: (iri[r[0]], r[1], r[2], r[3]))[:PER_EDGE]:
+                        stated.append(s)
+                        start.append(x)
+                        end.append(y)
+                        blob += q
+                        offsets.append(len(blob))
+                ptr.append(len(stated))
+        return cls(ptr, stated, start, end, offsets, bytes(blob))
+
+    def at(self, j: int) -> list[Quote]:
+        blob, base, off = self.blob, self.base, self.offsets
+        return [Quote(self.stated[k], self.start[k], self.end[k], blob[base + off[k]:base + off[k + 1]].decode())
+                for k in range(self.ptr[j], self.ptr[j + 1])]
+
+    def found(self, out: _Adjacency) -> Found:
+        """Back to records by edge (to merge with new ones)."""
+        blob, base, off = self.blob, self.base, self.offsets
+        got: Found = {}
+        for a in range(len(out)):
+            for j in range(out.ptr[a], out.ptr[a + 1]):
+                if self.ptr[j] < self.ptr[j + 1]:
+                    got[(a, out.dst[j], out.rel[j])] = [
+                        (self.stated[k], self.start[k], self.end[k], bytes(blob[base + off[k]:base + off[k + 1]]))
+                        for k in range(self.ptr[j], self.ptr[j + 1])]
+        return got
+
+
+class _EvidenceReader:
+    """Evidence nodes read a property at a time in any order (index scans, or a graph's quads), kept as
+    an ordinal per node and integer columns: a million evidence nodes must not be a million dicts."""
+
+    FIELDS: ClassVar[dict[str, int]] = {
+        VB + p: i for i, p in enumerate(("source", "target", "relation", "statedIn", "start", "end", "quote"))}
+
+    def __init__(self, node_of: Callable[[str], int | None]) -> None:
+        self.node_of = node_of
+        self.ordinal: dict[str, int] = {}
+        self.ints = [array("i") for _ in range(6)]
+        self.quotes: list[bytes] = []
+
+    def add(self, e: str, field: int, value: str) -> None:
+        k = self.ordinal.get(e)
+        if k is None:
+            k = self.ordinal[e] = len(self.quotes)
+            for column in self.ints:
+                column.append(-1)
+            self.quotes.append(b"")
+        if field == 6:
+            self.quotes[k] = value.encode()
+        elif field == 2:
+            self.ints[2][k] = REL_ID.get(PROP_REL.get(value, ""), -1)
+        elif field in (4, 5):
+            self.ints[field][k] = int(value) if value.isdigit() else -1
+        else:
+            n = self.node_of(value)
+            self.ints[field][k] = -1 if n is None else n
+
+    def found(self) -> Found:
+        """Complete records of edges between documents (a reference left unresolved has none)."""
+        got: Found = {}
+        a, b, r, s, x, y = self.ints
+        for k, q in enumerate(self.quotes):
+            if min(a[k], b[k], r[k], s[k]) >= 0:
+                got.setdefault((a[k], b[k], r[k]), []).append((s[k], max(x[k], 0), max(y[k], 0), q))
+        return got
 
 
 _COLUMNS = ("iri", "key", "symbol", "kind", "date", "title", "issuer")
@@ -191,23 +298,26 @@ class LineageIndex:
     """Documents and relations as integer-indexed columns and compressed adjacency."""
 
     def __init__(self, nodes: _Nodes, out: _Adjacency, inc: _Adjacency, stamp: str,
-                 ids: Lookup | None = None, keys: Lookup | None = None) -> None:
+                 ids: Lookup | None = None, keys: Lookup | None = None, evidence: _Evidence | None = None) -> None:
         self.nodes = nodes
         self.out = out
         self.inc = inc
         self.stamp = stamp
+        self.evidence = evidence or _Evidence(array("q", [0]) * (out.count() + 1), array("i"), array("i"),
+                                              array("i"), array("q", [0]), b"")
         self.ids = ids or Lookup.sorting(nodes.columns["iri"])  # IRI → node
         self.keys = keys or Lookup.sorting(nodes.columns["key"])  # key → node
         self._search: list[str] | None = None
 
     @classmethod
-    def from_parts(cls, nodes: list[Node], edges: list[tuple[int, int, int]], stamp: str) -> LineageIndex:
-        """From Node values and (source, target, relation id) edges."""
+    def from_parts(cls, nodes: list[Node], edges: list[tuple[int, int, int]], stamp: str,
+                   found: Found | None = None) -> LineageIndex:
+        """From Node values, (source, target, relation id) edges and the edges' quotes."""
         columns = _columns({name: [getattr(x, name) or "" for x in nodes] for name in _COLUMNS})
         table = _Nodes(columns, array("h", (x.year or 0 for x in nodes)), bytearray(x.ingested for x in nodes))
         out = _Adjacency.build(len(nodes), [(a, b, r) for a, b, r in edges])
         inc = _Adjacency.build(len(nodes), [(b, a, r) for a, b, r in edges])
-        return cls(table, out, inc, stamp)
+        return cls(table, out, inc, stamp, evidence=_Evidence.aligned(out, found or {}, columns["iri"]))
 
     # -- building ----------------------------------------------------------------------------------
 
@@ -233,8 +343,11 @@ class LineageIndex:
                 x, y = ids.get(_v(q.subject)), ids.get(_v(q.object))
                 if x is not None and y is not None:
                     seen.add((x, y, r))
-        edges = sorted(seen)
-        return cls.from_parts(nodes, edges, stamp)
+        reader = _EvidenceReader(ids.get)
+        for p, field in _EvidenceReader.FIELDS.items():
+            for q in store.ox.quads_for_pattern(None, ox.NamedNode(p), None, None):
+                reader.add(_v(q.subject), field, _v(q.object))
+        return cls.from_parts(nodes, sorted(seen), stamp, reader.found())
 
     def extended(self, store: GraphStore, graphs: list[str]) -> LineageIndex:
         """This index plus source graphs added since it was built (none replaced or removed): reads only
@@ -244,10 +357,13 @@ class LineageIndex:
         docs: set[str] = set()
         own: set[str] = set()
         new_edges: list[tuple[str, str, int]] = []
+        stated: list[tuple[str, int, str]] = []
         for g in graphs:
             for q in store.ox.quads_for_pattern(None, None, None, ox.NamedNode(g)):
                 p, d = q.predicate.value, _v(q.subject)
-                if p == _TYPE.value:
+                if p in _EvidenceReader.FIELDS:
+                    stated.append((d, _EvidenceReader.FIELDS[p], _v(q.object)))
+                elif p == _TYPE.value:
                     o = _v(q.object)
                     if o == _DOCUMENT.value:
                         docs.add(d)
@@ -282,19 +398,30 @@ class LineageIndex:
         size = len(years)
         edges = {(n, int(self.out.dst[j]), int(self.out.rel[j]))
                  for n in range(len(self.nodes)) for j in range(self.out.ptr[n], self.out.ptr[n + 1])}
+        def node_of(iri: str) -> int | None:
+            n = ids.get(iri)
+            return self.ids.get(iri) if n is None else n
+
         for a, b, r in new_edges:
-            x, y = ids.get(a, self.ids.get(a)), ids.get(b, self.ids.get(b))
+            x, y = node_of(a), node_of(b)
             if x is not None and y is not None:
                 edges.add((x, y, r))
+        found = self.evidence.found(self.out)
+        reader = _EvidenceReader(node_of)
+        for e, field, value in stated:
+            reader.add(e, field, value)
+        for edge, recs in reader.found().items():
+            found.setdefault(edge, []).extend(recs)
         table = _Nodes(_columns(columns), years, ingested)
-        return LineageIndex(table, _Adjacency.build(size, [(a, b, r) for a, b, r in edges]),
-                            _Adjacency.build(size, [(b, a, r) for a, b, r in edges]), store.stamp())
+        out = _Adjacency.build(size, [(a, b, r) for a, b, r in edges])
+        return LineageIndex(table, out, _Adjacency.build(size, [(b, a, r) for a, b, r in edges]), store.stamp(),
+                            evidence=_Evidence.aligned(out, found, table.columns["iri"]))
 
     # -- persistence -------------------------------------------------------------------------------
 
     def save(self, path: Path) -> None:
         """Columns as one string each and adjacency as raw arrays: loading is a few splits and copies."""
-        c = self.nodes.columns
+        c, ev, token = self.nodes.columns, self.evidence, os.urandom(16).hex()
         blob = {
             "version": FORMAT_VERSION, "stamp": self.stamp, "size": len(self.nodes),
             "columns": {k: "\x1f".join(c[k]) for k in _COLUMNS if k not in _CODED},
@@ -304,7 +431,17 @@ class LineageIndex:
             "out": [x.tobytes() for x in (self.out.ptr, self.out.dst, self.out.rel)],
             "inc": [x.tobytes() for x in (self.inc.ptr, self.inc.dst, self.inc.rel)],
             "order": [self.ids.order.tobytes(), self.keys.order.tobytes()],
+            "evidence": [x.tobytes() for x in (ev.ptr, ev.stated, ev.start, ev.end, ev.offsets)],
+            "quotes": token,
         }
+        # The quotes go to their own file, memory-mapped on load, opening with the token the index file
+        # names: an index file never pairs with another save's quotes (each file is replaced whole).
+        quotes = _quotes_path(path)
+        tmp = quotes.with_suffix(".tmp")
+        with tmp.open("wb") as f:
+            f.write(token.encode())
+            f.write(ev.blob[ev.base:ev.base + ev.offsets[-1]])
+        tmp.replace(quotes)
         tmp = path.with_suffix(path.suffix + ".tmp")
         with tmp.open("wb") as f:
             pickle.dump(blob, f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -334,9 +471,17 @@ class LineageIndex:
             by_iri, by_key = array("i"), array("i")
             by_iri.frombytes(blob["order"][0])
             by_key.frombytes(blob["order"][1])
+            ev = [array("q"), array("i"), array("i"), array("i"), array("q")]
+            for arr, raw in zip(ev, blob["evidence"], strict=True):
+                arr.frombytes(raw)
+            quotes = _map_quotes(_quotes_path(path), blob["quotes"], ev[4][-1])
+            if quotes is None:
+                return None
             return cls(_Nodes(columns, years, bytearray(blob["ingested"])), adj[0], adj[1], blob["stamp"],
-                       Lookup(columns["iri"], by_iri), Lookup(columns["key"], by_key))
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, KeyError, TypeError, AttributeError):
+                       Lookup(columns["iri"], by_iri), Lookup(columns["key"], by_key),
+                       _Evidence(ev[0], ev[1], ev[2], ev[3], ev[4], quotes, len(blob["quotes"])))
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, KeyError, TypeError, AttributeError,
+                IndexError):
             return None
 
     @classmethod
@@ -415,6 +560,14 @@ class LineageIndex:
                     queue.append(other)
         return None
 
+    def quotes(self, a: int, b: int, rel: int) -> list[Quote]:
+        """The sentences that state a → b (relation id rel), at most PER_EDGE."""
+        dst, rel_of = self.out.dst, self.out.rel
+        for j in range(self.out.ptr[a], self.out.ptr[a + 1]):
+            if dst[j] == b and rel_of[j] == rel:
+                return self.evidence.at(j)
+        return []
+
     def search(self, q: str | None, kind: str | None, issuer: str | None, year: int | None) -> list[int]:
         """Documents matching every word of `q` (accent-insensitive), best first: a number in the query
         that is the document's own number counts most (`nghi quyet 02` → 02-NQ/TW)."""
@@ -452,6 +605,18 @@ _ATTRS = {VB + prop: name for prop, name in (
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _DOCUMENT = ox.NamedNode(VB + "Document")
 _INGESTED = ox.NamedNode(VB + "IngestedDocument")
+
+
+def _quotes_path(path: Path) -> Path:
+    return path.with_name(path.name + ".quotes")
+
+
+def _map_quotes(path: Path, token: str, size: int) -> mmap.mmap | None:
+    """The quotes file memory-mapped, or None when it is not the one the index file names."""
+    with path.open("rb") as f:
+        if f.read(len(token)) != token.encode() or os.fstat(f.fileno()).st_size != len(token) + size:
+            return None
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def _merge(attrs: dict[str, dict[str, str]], d: str, name: str, value: str) -> None:

@@ -210,15 +210,73 @@ def test_lookup_finds_every_value_and_nothing_else(column: list[str], probe: str
     assert (probe in look) == (probe in column)
 
 
-def _semantic(idx: object) -> tuple[set[tuple[object, ...]], set[tuple[str, str, int]]]:
+def _semantic(idx: object) -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
+    """An index's content by IRI (node numbers differ between an extended and a rebuilt index)."""
     from graph.lineage import LineageIndex
 
     assert isinstance(idx, LineageIndex)
     nodes = {(n.iri, n.key, n.symbol, n.kind, n.year, n.date, n.title, n.issuer, n.ingested) for n in idx.nodes}
     iri = idx.nodes.columns["iri"]
-    edges = {(iri[a], iri[int(idx.out.dst[j])], int(idx.out.rel[j]))
+    edges = {(iri[a], iri[int(idx.out.dst[j])], int(idx.out.rel[j]),
+              tuple((iri[q.stated_in], q.start, q.end, q.text) for q in idx.evidence.at(j)))
              for a in range(len(idx.nodes)) for j in range(idx.out.ptr[a], idx.out.ptr[a + 1])}
     return nodes, edges
+
+
+def _store_quotes(store: GraphStore) -> dict[tuple[str, str, str], list[tuple[str, int, int, str]]]:
+    """Every edge's quotes as the store holds them, the least PER_EDGE by (stating IRI, start, end, quote)."""
+    from graph.lineage import PER_EDGE
+
+    got: dict[tuple[str, str, str], set[tuple[str, int, int, str]]] = {}
+    for r in store.rows("SELECT ?a ?b ?r ?s ?x ?y ?q WHERE { ?e a vb:Evidence ; vb:source ?a ; vb:target ?b ; "
+                        "vb:relation ?r ; vb:statedIn ?s ; vb:start ?x ; vb:end ?y ; vb:quote ?q . "
+                        "?a a vb:Document . ?b a vb:Document }"):
+        got.setdefault((r["a"], r["b"], r["r"].rsplit("#", 1)[-1]), set()).add(
+            (r["s"], int(r["x"]), int(r["y"]), r["q"]))
+    return {k: sorted(v, key=lambda t: (t[0], t[1], t[2], t[3].encode()))[:PER_EDGE] for k, v in got.items()}
+
+
+def _index_quotes(idx: object) -> dict[tuple[str, str, str], list[tuple[str, int, int, str]]]:
+    from graph.lineage import RELATION_PROPERTY, RELATIONS, LineageIndex
+
+    assert isinstance(idx, LineageIndex)
+    iri = idx.nodes.columns["iri"]
+    return {(iri[a], iri[int(idx.out.dst[j])], RELATION_PROPERTY[RELATIONS[idx.out.rel[j]]]):
+            [(iri[q.stated_in], q.start, q.end, q.text) for q in idx.evidence.at(j)]
+            for a in range(len(idx.nodes)) for j in range(idx.out.ptr[a], idx.out.ptr[a + 1])
+            if idx.evidence.at(j)}
+
+
+def test_the_index_holds_the_quotes_the_store_holds(tmp_path: Path) -> None:
+    """Real seeds and generated documents (edges stated by many sources, more than PER_EDGE of them)."""
+    from graph.lineage import PER_EDGE, LineageIndex
+
+    store = GraphStore(None)
+    ingest([*write_generated(tmp_path / "docs", 150, seed=3), ROOT / "data" / "documents"], store, workers=0)
+    idx = LineageIndex.build(store)
+    expected = _store_quotes(store)
+    assert _index_quotes(idx) == expected
+    assert any(len(v) == PER_EDGE for v in expected.values())
+    assert len(expected) == idx.out.count()  # every edge between documents is stated somewhere
+
+
+def test_quotes_survive_a_restart_and_a_foreign_quotes_file_is_refused(tmp_path: Path) -> None:
+    from graph.lineage import LineageIndex
+
+    store = GraphStore(None)
+    ingest([ROOT / "data" / "documents"], store, workers=0)
+    idx = LineageIndex.build(store)
+    a, b = tmp_path / "a.lineage", tmp_path / "b.lineage"
+    idx.save(a)
+    idx.save(b)
+    loaded = LineageIndex.load(a)
+    assert loaded is not None and _index_quotes(loaded) == _index_quotes(idx) != {}
+    shutil.copy(tmp_path / "b.lineage.quotes", tmp_path / "a.lineage.quotes")  # same bytes, another save's token
+    assert LineageIndex.load(a) is None
+    raw = (tmp_path / "b.lineage.quotes").read_bytes()
+    (tmp_path / "b.lineage.quotes").write_bytes(raw[:-5])
+    assert LineageIndex.load(b) is None
+    assert LineageIndex.open(store, b).stamp == store.stamp() and LineageIndex.load(b) is not None  # rebuilt
 
 
 def test_an_index_extended_by_new_sources_equals_a_rebuilt_one(tmp_path: Path) -> None:
