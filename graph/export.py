@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from .documents import find, relation_set
 from .errors import QueryError
-from .lineage import RELATIONS, LineageIndex
+from .lineage import REL_ID, RELATIONS, LineageIndex
 from .rdf import RELATION_PROPERTY, VB
 from .store import PREFIXES, GraphStore
 
@@ -73,13 +73,21 @@ def _attrs(index: LineageIndex, n: int) -> dict[str, object]:
     return {k: v for k, v in values.items() if v is not None}
 
 
+def _said(index: LineageIndex, a: int, b: int, rel: str) -> dict[str, str]:
+    """The first sentence stating an edge and the document it is in (the tools show one per edge)."""
+    quotes = index.quotes(a, b, REL_ID[rel])
+    if not quotes:
+        return {"quote": "", "stated_in": ""}
+    return {"quote": quotes[0].text, "stated_in": index.nodes.columns["key"][quotes[0].stated_in]}
+
+
 def to_networkx(index: LineageIndex, nodes: list[int], edges: list[tuple[int, int, str]]) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     for n in nodes:
         attrs = _attrs(index, n)
         g.add_node(index.nodes[n].key, label=index.nodes[n].symbol or index.nodes[n].key, **attrs)
     for i, (a, b, rel) in enumerate(edges):
-        g.add_edge(index.nodes[a].key, index.nodes[b].key, key=i, relation=rel, label=rel)
+        g.add_edge(index.nodes[a].key, index.nodes[b].key, key=i, relation=rel, label=rel, **_said(index, a, b, rel))
     return g
 
 
@@ -152,9 +160,10 @@ def _neo4j_zip(index: LineageIndex, nodes: list[int], edges: list[tuple[int, int
                     "Document;Ingested" if x.ingested else "Document"])
     ebuf = io.StringIO()
     w = csv.writer(ebuf)
-    w.writerow([":START_ID", ":END_ID", ":TYPE", "relation"])
+    w.writerow([":START_ID", ":END_ID", ":TYPE", "relation", "quote", "stated_in"])
     for a, b, rel in edges:
-        w.writerow([index.nodes[a].key, index.nodes[b].key, rel.upper(), rel])
+        said = _said(index, a, b, rel)
+        w.writerow([index.nodes[a].key, index.nodes[b].key, rel.upper(), rel, said["quote"], said["stated_in"]])
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("nodes.csv", "\ufeff" + nbuf.getvalue())  # BOM: Excel opens UTF-8 correctly
@@ -169,6 +178,7 @@ def _cytoscape(index: LineageIndex, nodes: list[int], edges: list[tuple[int, int
         "nodes": [{"data": {"id": index.nodes[n].key, "label": index.nodes[n].symbol or index.nodes[n].key}
                    | _attrs(index, n)} for n in nodes],
         "edges": [{"data": {"id": f"e{i}", "source": index.nodes[a].key, "target": index.nodes[b].key,
-                            "relation": rel, "label": rel}} for i, (a, b, rel) in enumerate(edges)],
+                            "relation": rel, "label": rel} | _said(index, a, b, rel)}
+                  for i, (a, b, rel) in enumerate(edges)],
     }
     return json.dumps({"elements": elements}, ensure_ascii=False).encode("utf-8")

@@ -161,6 +161,10 @@ def test_graph_exports_read_back(client: TestClient, fmt: str) -> None:
     assert all("relation" in d for _, _, d in g.edges(data=True))
     rels = {(a, b, d["relation"]) for a, b, d in g.edges(data=True)}
     assert ("lai-chau-tu-ctr-2021-12", "tw-nq-2021-02", "implements") in rels
+    said = {(a, b): (d["quote"], d["stated_in"]) for a, b, d in g.edges(data=True)}
+    quote, stated = said[("lai-chau-tu-ctr-2021-12", "tw-nq-2021-02")]
+    assert "02-NQ/TW" in quote and stated == "lai-chau-dd-cv-2023-98"  # the sentence of 98-CV/ĐĐ that says so
+    assert all(q and s for q, s in said.values())  # every edge between documents is stated somewhere
 
 
 def test_lineage_subgraph_export(client: TestClient) -> None:
@@ -176,6 +180,7 @@ def test_neo4j_csv(client: TestClient) -> None:
     assert rels[0][:3] == [":START_ID", ":END_ID", ":TYPE"] and len(rels) == 19
     ids = {row[0] for row in nodes[1:]}
     assert all(r[0] in ids and r[1] in ids for r in rels[1:])
+    assert rels[0][3:] == ["relation", "quote", "stated_in"] and all(r[4] and r[5] in ids for r in rels[1:])
 
 
 def test_cytoscape(client: TestClient) -> None:
@@ -184,6 +189,7 @@ def test_cytoscape(client: TestClient) -> None:
     ids = {n["data"]["id"] for n in nodes}
     assert len(nodes) == 16 and len(edges) == 18
     assert all(e["data"]["source"] in ids and e["data"]["target"] in ids for e in edges)
+    assert all(e["data"]["quote"] and e["data"]["stated_in"] in ids for e in edges)
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld"])
