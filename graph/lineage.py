@@ -12,14 +12,16 @@ from __future__ import annotations
 import mmap
 import os
 import pickle
+import struct
 from array import array
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
-from typing import ClassVar, NamedTuple, overload
+from typing import ClassVar, NamedTuple, TypeAlias, overload
 
 import pyoxigraph as ox
 
@@ -32,7 +34,7 @@ from .vocab import load
 RELATIONS = tuple(RELATION_PROPERTY)  # based_on, implements, … cites
 REL_ID = {r: i for i, r in enumerate(RELATIONS)}
 PROP_REL = {VB + p: r for r, p in RELATION_PROPERTY.items()}
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 PER_EDGE = 3  # quotes kept per edge: the API shows at most this many
 
 
@@ -99,6 +101,7 @@ class Quote(NamedTuple):
     text: str
 
 
+Ints: TypeAlias = "array[int] | memoryview"  # an array, or a view into a memory-mapped file
 Found = dict[tuple[int, int, int], list[tuple[int, int, int, bytes]]]  # (a, b, rel) → (stated, start, end, quote)
 
 
@@ -112,8 +115,8 @@ class _Evidence:
     page cache. Here they are one contiguous slice per edge, and the blob is memory-mapped: a restart
     parses nothing, and only the pages read stay resident."""
 
-    def __init__(self, ptr: array[int], stated: array[int], start: array[int], end: array[int],
-                 offsets: array[int], blob: bytes | mmap.mmap, base: int = 0) -> None:
+    def __init__(self, ptr: Ints, stated: Ints, start: Ints, end: Ints, offsets: Ints,
+                 blob: bytes | bytearray | mmap.mmap, base: int = 0) -> None:
         self.ptr, self.stated, self.start, self.end = ptr, stated, start, end
         self.offsets, self.blob, self.base = offsets, blob, base
 
@@ -134,7 +137,7 @@ class _Evidence:
                         blob += q
                         offsets.append(len(blob))
                 ptr.append(len(stated))
-        return cls(ptr, stated, start, end, offsets, bytes(blob))
+        return cls(ptr, stated, start, end, offsets, blob)
 
     def at(self, j: int) -> list[Quote]:
         blob, base, off = self.blob, self.base, self.offsets
@@ -185,7 +188,9 @@ class _EvidenceReader:
             self.ints[field][k] = -1 if n is None else n
 
     def found(self) -> Found:
-        """Complete records of edges between documents (a reference left unresolved has none)."""
+        """Complete records of edges between documents (a reference left unresolved has none). Spends
+        the reader: the evidence IRIs go first, they are the bulk of it."""
+        self.ordinal = {}
         got: Found = {}
         a, b, r, s, x, y = self.ints
         for k, q in enumerate(self.quotes):
@@ -323,31 +328,15 @@ class LineageIndex:
 
     @classmethod
     def build(cls, store: GraphStore) -> LineageIndex:
+        """From the store's indexes, one scan per property (SPARQL over the union default graph would
+        repeat each fact once per source that states it, and sort them all). Each phase's working set
+        is freed before the next: at a million documents they would not fit together."""
         stamp = store.stamp()
-        attrs: dict[str, dict[str, str]] = {}
-        # Read the indexes directly (one scan per property): SPARQL over the union default graph would
-        # repeat each fact once per source that states it, and sort them all.
-        for prop, name in _ATTRS.items():
-            for q in store.ox.quads_for_pattern(None, ox.NamedNode(prop), None, None):
-                _merge(attrs, _v(q.subject), name, _v(q.object))
-        own = {_v(q.subject) for q in store.ox.quads_for_pattern(None, _TYPE, _INGESTED)}
-        nodes: list[Node] = []
-        ids: dict[str, int] = {}
-        for d in sorted({_v(q.subject) for q in store.ox.quads_for_pattern(None, _TYPE, _DOCUMENT)}):
-            ids[d] = len(nodes)
-            nodes.append(_node(d, attrs.get(d, {}), d in own))
-        seen: set[tuple[int, int, int]] = set()
-        for p, rel in PROP_REL.items():
-            r = REL_ID[rel]
-            for q in store.ox.quads_for_pattern(None, ox.NamedNode(p), None, None):
-                x, y = ids.get(_v(q.subject)), ids.get(_v(q.object))
-                if x is not None and y is not None:
-                    seen.add((x, y, r))
-        reader = _EvidenceReader(ids.get)
-        for p, field in _EvidenceReader.FIELDS.items():
-            for q in store.ox.quads_for_pattern(None, ox.NamedNode(p), None, None):
-                reader.add(_v(q.subject), field, _v(q.object))
-        return cls.from_parts(nodes, sorted(seen), stamp, reader.found())
+        nodes, ids = _read_nodes(store)
+        edges = _read_edges(store, ids)
+        found = _read_evidence(store, ids)
+        del ids
+        return cls.from_parts(nodes, edges, stamp, found)
 
     def extended(self, store: GraphStore, graphs: list[str]) -> LineageIndex:
         """This index plus source graphs added since it was built (none replaced or removed): reads only
@@ -431,15 +420,19 @@ class LineageIndex:
             "out": [x.tobytes() for x in (self.out.ptr, self.out.dst, self.out.rel)],
             "inc": [x.tobytes() for x in (self.inc.ptr, self.inc.dst, self.inc.rel)],
             "order": [self.ids.order.tobytes(), self.keys.order.tobytes()],
-            "evidence": [x.tobytes() for x in (ev.ptr, ev.stated, ev.start, ev.end, ev.offsets)],
             "quotes": token,
         }
-        # The quotes go to their own file, memory-mapped on load, opening with the token the index file
-        # names: an index file never pairs with another save's quotes (each file is replaced whole).
+        # The evidence goes to its own file, memory-mapped on load (a restart reads none of it, and only
+        # the pages a page of results touches become resident). It opens with the token the index file
+        # names: an index file never pairs with another save's evidence (each file is replaced whole).
         quotes = _quotes_path(path)
         tmp = quotes.with_suffix(".tmp")
+        parts = (ev.ptr, ev.offsets, ev.stated, ev.start, ev.end)  # 8-byte parts first: each part aligned
         with tmp.open("wb") as f:
             f.write(token.encode())
+            f.write(struct.pack(f"<{len(parts)}q", *(len(x) for x in parts)))
+            for x in parts:
+                f.write(x.tobytes())
             f.write(ev.blob[ev.base:ev.base + ev.offsets[-1]])
         tmp.replace(quotes)
         tmp = path.with_suffix(path.suffix + ".tmp")
@@ -454,32 +447,26 @@ class LineageIndex:
                 blob = pickle.load(f)  # the index file is the store's own, written by save()
             if blob.get("version") != FORMAT_VERSION:
                 return None
+            # each raw part is dropped once converted: the peak is the file plus one part, not twice the file
             size = blob["size"]
-            columns: Columns = {k: (v.split("\x1f") if size else []) for k, v in blob["columns"].items()}
-            for k, (values, raw) in blob["coded"].items():
-                codes = array("i")
-                codes.frombytes(raw)
-                columns[k] = Coded(values.split("\x1f") if size else [], codes)
-            years = array("h")
-            years.frombytes(blob["years"])
+            plain = blob.pop("columns")
+            columns: Columns = {k: (plain.pop(k).split("\x1f") if size else []) for k in list(plain)}
+            coded = blob.pop("coded")
+            for k in list(coded):
+                values, raw = coded.pop(k)
+                columns[k] = Coded(values.split("\x1f") if size else [], _array("i", raw))
+            years = _array("h", blob.pop("years"))
             adj = []
             for part in ("out", "inc"):
-                arrays = [array("q"), array("i"), array("b")]
-                for arr, raw in zip(arrays, blob[part], strict=True):
-                    arr.frombytes(raw)
-                adj.append(_Adjacency(*arrays))
-            by_iri, by_key = array("i"), array("i")
-            by_iri.frombytes(blob["order"][0])
-            by_key.frombytes(blob["order"][1])
-            ev = [array("q"), array("i"), array("i"), array("i"), array("q")]
-            for arr, raw in zip(ev, blob["evidence"], strict=True):
-                arr.frombytes(raw)
-            quotes = _map_quotes(_quotes_path(path), blob["quotes"], ev[4][-1])
-            if quotes is None:
+                raws = blob.pop(part)
+                adj.append(_Adjacency(*(_array(code, raws.pop(0)) for code in "qib")))
+            order = blob.pop("order")
+            by_iri, by_key = _array("i", order.pop(0)), _array("i", order.pop(0))
+            evidence = _map_evidence(_quotes_path(path), blob["quotes"], adj[0].count())
+            if evidence is None:
                 return None
             return cls(_Nodes(columns, years, bytearray(blob["ingested"])), adj[0], adj[1], blob["stamp"],
-                       Lookup(columns["iri"], by_iri), Lookup(columns["key"], by_key),
-                       _Evidence(ev[0], ev[1], ev[2], ev[3], ev[4], quotes, len(blob["quotes"])))
+                       Lookup(columns["iri"], by_iri), Lookup(columns["key"], by_key), evidence)
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, KeyError, TypeError, AttributeError,
                 IndexError):
             return None
@@ -511,7 +498,10 @@ class LineageIndex:
     # -- walking -----------------------------------------------------------------------------------
 
     def walk(self, start: int, relations: frozenset[int], depth: int, upward: bool) -> Iterator[Step]:
-        """Breadth-first from `start`: down (who implements it) or up (what it rests on), lazily."""
+        """Breadth-first from `start`: down (who implements it) or up (what it rests on), lazily, also
+        within one document's row (a landmark resolution has 40,000 direct implementers: its first page
+        must not wait for all of them). A row is sorted by (other, relation), so the edges that bring one
+        document in are adjacent."""
         adj = self.out if upward else self.inc
         ptr, dst, rel_of = adj.ptr, adj.dst, adj.rel
         seen = {start: 0}
@@ -521,21 +511,19 @@ class LineageIndex:
             d = seen[cur]
             if d >= depth:
                 continue
-            fresh: dict[int, list[tuple[int, int, str]]] = {}
-            for j in range(ptr[cur], ptr[cur + 1]):
-                rel = rel_of[j]
-                if rel not in relations:
-                    continue
+            j, end = ptr[cur], ptr[cur + 1]
+            while j < end:
                 other = dst[j]
-                edge = (cur, other, RELATIONS[rel]) if upward else (other, cur, RELATIONS[rel])
-                if other not in seen:
+                edges: list[tuple[int, int, str]] = []
+                while j < end and dst[j] == other:
+                    rel = rel_of[j]
+                    if rel in relations:
+                        edges.append((cur, other, RELATIONS[rel]) if upward else (other, cur, RELATIONS[rel]))
+                    j += 1
+                if edges and other not in seen:
                     seen[other] = d + 1
                     queue.append(other)
-                    fresh[other] = [edge]
-                elif other in fresh:
-                    fresh[other].append(edge)
-            for other, edges in fresh.items():
-                yield Step(other, d + 1, tuple(edges))
+                    yield Step(other, d + 1, tuple(edges))
 
     def path(self, a: int, b: int, relations: frozenset[int]) -> list[tuple[int, int, str]] | None:
         """The shortest chain of relations from a to b (following citing → cited), else None."""
@@ -607,16 +595,70 @@ _DOCUMENT = ox.NamedNode(VB + "Document")
 _INGESTED = ox.NamedNode(VB + "IngestedDocument")
 
 
+def _read_nodes(store: GraphStore) -> tuple[list[Node], dict[str, int]]:
+    attrs: dict[str, dict[str, str]] = {}
+    for prop, name in _ATTRS.items():
+        for q in store.ox.quads_for_pattern(None, ox.NamedNode(prop), None, None):
+            _merge(attrs, _v(q.subject), name, _v(q.object))
+    own = {_v(q.subject) for q in store.ox.quads_for_pattern(None, _TYPE, _INGESTED)}
+    nodes: list[Node] = []
+    ids: dict[str, int] = {}
+    for d in sorted({_v(q.subject) for q in store.ox.quads_for_pattern(None, _TYPE, _DOCUMENT)}):
+        ids[d] = len(nodes)
+        nodes.append(_node(d, attrs.get(d, {}), d in own))
+    return nodes, ids
+
+
+def _read_edges(store: GraphStore, ids: dict[str, int]) -> list[tuple[int, int, int]]:
+    seen: set[tuple[int, int, int]] = set()
+    for p, rel in PROP_REL.items():
+        r = REL_ID[rel]
+        for q in store.ox.quads_for_pattern(None, ox.NamedNode(p), None, None):
+            x, y = ids.get(_v(q.subject)), ids.get(_v(q.object))
+            if x is not None and y is not None:
+                seen.add((x, y, r))
+    return sorted(seen)
+
+
+def _read_evidence(store: GraphStore, ids: dict[str, int]) -> Found:
+    reader = _EvidenceReader(ids.get)
+    for p, field in _EvidenceReader.FIELDS.items():
+        for q in store.ox.quads_for_pattern(None, ox.NamedNode(p), None, None):
+            reader.add(_v(q.subject), field, _v(q.object))
+    return reader.found()
+
+
 def _quotes_path(path: Path) -> Path:
     return path.with_name(path.name + ".quotes")
 
 
-def _map_quotes(path: Path, token: str, size: int) -> mmap.mmap | None:
-    """The quotes file memory-mapped, or None when it is not the one the index file names."""
+def _array(code: str, raw: bytes) -> array[int]:
+    out = array(code)
+    out.frombytes(raw)
+    return out
+
+
+def _map_evidence(path: Path, token: str, edges: int) -> _Evidence | None:
+    """The evidence file memory-mapped, its arrays as views into it; None when it is not the one the
+    index file names or its parts do not add up."""
     with path.open("rb") as f:
-        if f.read(len(token)) != token.encode() or os.fstat(f.fileno()).st_size != len(token) + size:
+        size = os.fstat(f.fileno()).st_size
+        if f.read(len(token)) != token.encode() or size < len(token) + 40:
             return None
-        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    view, at = memoryview(mm), len(token) + 40
+    counts = struct.unpack_from("<5q", mm, len(token))
+    if counts[0] != edges + 1:
+        return None
+    ends = list(accumulate((n * w for n, w in zip(counts, (8, 8, 4, 4, 4), strict=True)), initial=at))
+    if ends[-1] > size:
+        return None
+    ptr, offsets = (view[ends[i]:ends[i + 1]].cast("q") for i in (0, 1))
+    stated, start, end = (view[ends[i]:ends[i + 1]].cast("i") for i in (2, 3, 4))
+    at = ends[-1]
+    if size != at + offsets[-1]:
+        return None
+    return _Evidence(ptr, stated, start, end, offsets, mm, at)
 
 
 def _merge(attrs: dict[str, dict[str, str]], d: str, name: str, value: str) -> None:

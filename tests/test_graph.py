@@ -210,6 +210,37 @@ def test_lookup_finds_every_value_and_nothing_else(column: list[str], probe: str
     assert (probe in look) == (probe in column)
 
 
+@given(st.integers(1, 25).flatmap(lambda n: st.tuples(
+    st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.integers(0, 7)), max_size=80),
+    st.integers(0, n - 1), st.frozensets(st.integers(0, 7), min_size=1), st.integers(1, 6), st.booleans())))
+def test_a_walk_is_a_breadth_first_search(case: tuple[int, list[tuple[int, int, int]], int, frozenset[int], int,
+                                                      bool]) -> None:
+    """Against networkx: every document within `depth`, once, at its shortest distance, each brought in
+    by every relation (of those asked for) from one document one step nearer."""
+    import networkx as nx
+
+    from graph.lineage import RELATIONS, LineageIndex, Node
+
+    n, edges, start, rels, depth, upward = case
+    edges = sorted({(a, b, r) for a, b, r in edges if a != b})
+    idx = LineageIndex.from_parts([Node(iri=f"x{i}", key=f"k{i}") for i in range(n)], edges, "s")
+    g = nx.DiGraph()
+    g.add_nodes_from(range(n))
+    g.add_edges_from((a, b) if upward else (b, a) for a, b, r in edges if r in rels)
+    want = {x: d for x, d in nx.single_source_shortest_path_length(g, start, cutoff=depth).items() if x != start}
+    steps = list(idx.walk(start, rels, depth, upward))
+    assert {s.node: s.depth for s in steps} == want and len(steps) == len(want)
+    assert [s.depth for s in steps] == sorted(s.depth for s in steps)
+    for s in steps:
+        parents = {e[0] if upward else e[1] for e in s.edges}
+        assert len(parents) == 1
+        parent = parents.pop()
+        assert (want.get(parent, 0) if parent != start else 0) == s.depth - 1
+        a, b = (parent, s.node) if upward else (s.node, parent)
+        assert sorted(e[2] for e in s.edges) == sorted(RELATIONS[r] for x, y, r in edges if (x, y) == (a, b)
+                                                       and r in rels)
+
+
 def _semantic(idx: object) -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
     """An index's content by IRI (node numbers differ between an extended and a rebuilt index)."""
     from graph.lineage import LineageIndex
