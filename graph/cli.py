@@ -127,9 +127,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_load(args: argparse.Namespace) -> int:
     store = _open_store(args)
-    report = load_dumps([Path(p) for p in args.paths], store)
+    paths = [Path(p) for p in args.paths]
+    report = load_dumps(paths, store)
     t0 = time.perf_counter()
-    LineageIndex.open(store, _lineage_path(args))
+    # the index from the dumps, read in sequence: a million documents' store no longer fits the page cache
+    LineageIndex.from_dumps(paths, store.stamp()).save(_lineage_path(args))
     report.seconds["lineage index"] = time.perf_counter() - t0
     print(report.summary().replace("ingested", "loaded", 1))
     print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in report.seconds.items()))

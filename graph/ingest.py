@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -115,8 +116,20 @@ def _reads(jobs: list[tuple[str, str | None]], vocab: Vocabulary | None, workers
         for path, known in jobs:
             yield _read_and_extract(path, known, vocab)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_leave_with, initargs=(os.getpid(),)) as pool:
         yield from pool.map(_star, jobs, chunksize=16)
+
+
+def _leave_with(parent: int) -> None:
+    """In a worker: exit when the ingest that started it is gone. A killed ingest (SIGKILL, the OOM
+    killer) cannot stop its workers, and they would wait on its queue for ever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 class _Batch:

@@ -187,6 +187,13 @@ class _EvidenceReader:
             n = self.node_of(value)
             self.ints[field][k] = -1 if n is None else n
 
+    def renumber(self, final: Sequence[int]) -> None:
+        """Provisional numbers of documents → their nodes (-1: not a document)."""
+        for column in (self.ints[0], self.ints[1], self.ints[3]):
+            for k, n in enumerate(column):
+                if n >= 0:
+                    column[k] = final[n]
+
     def found(self) -> Found:
         """Complete records of edges between documents (a reference left unresolved has none). Spends
         the reader: the evidence IRIs go first, they are the bulk of it."""
@@ -197,6 +204,40 @@ class _EvidenceReader:
             if min(a[k], b[k], r[k], s[k]) >= 0:
                 got.setdefault((a[k], b[k], r[k]), []).append((s[k], max(x[k], 0), max(y[k], 0), q))
         return got
+
+
+class _Collector:
+    """What the index takes from a stream of (subject, predicate, object) values: the quads of the
+    graphs an ingest added, or of a whole dump. IRIs at the ends of edges and evidence get provisional
+    numbers as they come (one string kept each, not one per mention); `merged` gives them nodes."""
+
+    def __init__(self) -> None:
+        self.attrs: dict[str, dict[str, str]] = {}
+        self.docs: set[str] = set()
+        self.own: set[str] = set()
+        self.pids: dict[str, int] = {}
+        self.edges: set[tuple[int, int, int]] = set()
+        self.reader = _EvidenceReader(self._pid)
+
+    def _pid(self, iri: str) -> int:
+        n = self.pids.get(iri)
+        if n is None:
+            n = self.pids[iri] = len(self.pids)
+        return n
+
+    def add(self, s: str, p: str, o: str) -> None:
+        field = _EvidenceReader.FIELDS.get(p)
+        if field is not None:
+            self.reader.add(s, field, o)
+        elif p == _TYPE.value:
+            if o == _DOCUMENT.value:
+                self.docs.add(s)
+            elif o == _INGESTED.value:
+                self.own.add(s)
+        elif p in _ATTRS:
+            _merge(self.attrs, s, _ATTRS[p], o)
+        elif p in PROP_REL:
+            self.edges.add((self._pid(s), self._pid(o), REL_ID[PROP_REL[p]]))
 
 
 _COLUMNS = ("iri", "key", "symbol", "kind", "date", "title", "issuer")
@@ -342,31 +383,32 @@ class LineageIndex:
         """This index plus source graphs added since it was built (none replaced or removed): reads only
         those graphs, so adding a few documents to a million costs seconds, not a rebuild. Attributes
         merge by the same rule as build (the least value wins), so both give the same index."""
-        attrs: dict[str, dict[str, str]] = {}
-        docs: set[str] = set()
-        own: set[str] = set()
-        new_edges: list[tuple[str, str, int]] = []
-        stated: list[tuple[str, int, str]] = []
+        got = _Collector()
         for g in graphs:
             for q in store.ox.quads_for_pattern(None, None, None, ox.NamedNode(g)):
-                p, d = q.predicate.value, _v(q.subject)
-                if p in _EvidenceReader.FIELDS:
-                    stated.append((d, _EvidenceReader.FIELDS[p], _v(q.object)))
-                elif p == _TYPE.value:
-                    o = _v(q.object)
-                    if o == _DOCUMENT.value:
-                        docs.add(d)
-                    elif o == _INGESTED.value:
-                        own.add(d)
-                elif p in _ATTRS:
-                    _merge(attrs, d, _ATTRS[p], _v(q.object))
-                elif p in PROP_REL:
-                    new_edges.append((d, _v(q.object), REL_ID[PROP_REL[p]]))
+                got.add(_v(q.subject), q.predicate.value, _v(q.object))
+        return self.merged(got, store.stamp())
+
+    @classmethod
+    def from_dumps(cls, paths: list[Path], stamp: str) -> LineageIndex:
+        """From the N-Quads dumps a store was bulk-loaded from: the same index as `build` on that store,
+        read from text in sequence instead of from string tables at random (at a million documents the
+        store no longer fits the page cache)."""
+        got = _Collector()
+        for path in paths:
+            for s, p, o in _dump_values(path):
+                got.add(s, p, o)
+        return cls.from_parts([], [], "").merged(got, stamp)
+
+    def merged(self, got: _Collector, stamp: str) -> LineageIndex:
+        """This index with what a collector read added: new documents appended in IRI order, known ones
+        keeping the least value of each attribute."""
+        attrs, own = got.attrs, got.own
         c = self.nodes.columns
         columns = {k: list(v) for k, v in c.items()}  # copies: the old index may still be serving
         years, ingested = array("h", self.nodes.years), bytearray(self.nodes.ingested)
         ids: dict[str, int] = {}
-        for d in sorted(docs):
+        for d in sorted(got.docs):
             n = self.ids.get(d)
             fresh = _node(d, attrs.get(d, {}), d in own)
             if n is None:
@@ -384,26 +426,28 @@ class LineageIndex:
                     years[n] = fresh.year
                 ingested[n] |= fresh.ingested
             ids[d] = n
+        del got.attrs, got.docs, got.own
+        final = array("i", [-1]) * len(got.pids)  # provisional number → node
+        for iri, pid in got.pids.items():
+            n = ids.get(iri)
+            n = self.ids.get(iri) if n is None else n
+            if n is not None:
+                final[pid] = n
+        del ids, got.pids
         size = len(years)
         edges = {(n, int(self.out.dst[j]), int(self.out.rel[j]))
                  for n in range(len(self.nodes)) for j in range(self.out.ptr[n], self.out.ptr[n + 1])}
-        def node_of(iri: str) -> int | None:
-            n = ids.get(iri)
-            return self.ids.get(iri) if n is None else n
-
-        for a, b, r in new_edges:
-            x, y = node_of(a), node_of(b)
-            if x is not None and y is not None:
+        for a, b, r in got.edges:
+            x, y = final[a], final[b]
+            if x >= 0 and y >= 0:
                 edges.add((x, y, r))
         found = self.evidence.found(self.out)
-        reader = _EvidenceReader(node_of)
-        for e, field, value in stated:
-            reader.add(e, field, value)
-        for edge, recs in reader.found().items():
+        got.reader.renumber(final)
+        for edge, recs in got.reader.found().items():
             found.setdefault(edge, []).extend(recs)
         table = _Nodes(_columns(columns), years, ingested)
         out = _Adjacency.build(size, [(a, b, r) for a, b, r in edges])
-        return LineageIndex(table, out, _Adjacency.build(size, [(b, a, r) for a, b, r in edges]), store.stamp(),
+        return LineageIndex(table, out, _Adjacency.build(size, [(b, a, r) for a, b, r in edges]), stamp,
                             evidence=_Evidence.aligned(out, found, table.columns["iri"]))
 
     # -- persistence -------------------------------------------------------------------------------
@@ -630,6 +674,34 @@ def _read_evidence(store: GraphStore, ids: dict[str, int]) -> Found:
 
 def _quotes_path(path: Path) -> Path:
     return path.with_name(path.name + ".quotes")
+
+
+def _dump_values(path: Path, batch: int = 20_000) -> Iterator[tuple[str, str, str]]:
+    """(subject, predicate, object) of the quads of an N-Quads file that the index reads. Lines are
+    sifted by their predicate as text (an IRI holds no '>', the subject is never a literal) and only
+    those kept are parsed, in batches: most of a dump (mentions, offsets, signatures) is skipped unread."""
+    wanted = {f"<{p}>".encode() for p in (*_EvidenceReader.FIELDS, *_ATTRS, *PROP_REL)}
+    kinds = (f"<{_DOCUMENT.value}>".encode(), f"<{_INGESTED.value}>".encode())
+    rdf_type = f"<{_TYPE.value}>".encode()
+    kept: list[bytes] = []
+    with path.open("rb") as f:
+        for line in f:
+            i = line.find(b"> <")
+            j = line.find(b">", i + 3)
+            if i < 0 or j < 0:
+                continue
+            p = line[i + 2:j + 1]
+            if p in wanted or (p == rdf_type and line.startswith(kinds, j + 2)):
+                kept.append(line)
+                if len(kept) >= batch:
+                    yield from _parsed(kept)
+                    kept = []
+    yield from _parsed(kept)
+
+
+def _parsed(lines: list[bytes]) -> Iterator[tuple[str, str, str]]:
+    for q in ox.parse(b"".join(lines), ox.RdfFormat.N_QUADS):
+        yield _v(q.subject), q.predicate.value, _v(q.object)
 
 
 def _array(code: str, raw: bytes) -> array[int]:

@@ -70,3 +70,24 @@ def test_warnings_command(tmp_path: Path) -> None:
                    encoding="utf-8")
     done = run("warnings", str(tmp_path))
     assert "number left blank" in done.stdout and "no day" in done.stdout
+
+
+def test_load_a_dump_then_walk_it_with_quotes(tmp_path: Path) -> None:
+    """`export --format nq` → `load` into a new store: the index `load` saves is the one the next
+    command opens (no rebuild), and the walk shows the quotes the dump carried."""
+    from graph.lineage import LineageIndex
+    from graph.store import GraphStore
+
+    a, b, dump = tmp_path / "a", tmp_path / "b", tmp_path / "dump.nq"
+    assert run("ingest", "--store", str(a), *map(str, SEEDS)).returncode == 0
+    assert run("export", "--store", str(a), "--format", "nq", "-o", str(dump)).returncode == 0
+    done = run("load", "--store", str(b), str(dump))
+    assert done.returncode == 0, done.stderr
+    saved = LineageIndex.load(Path(str(b) + ".lineage"))
+    assert saved is not None and saved.stamp == GraphStore(b).stamp()
+    done = run("lineage", "tw-nq-2021-02", "--store", str(b), "--json")
+    assert done.returncode == 0, done.stderr
+    items = {i["key"]: i for i in json.loads(done.stdout)["items"]}
+    edge = items["lai-chau-tu-ctr-2021-12"]["edges"][0]
+    assert edge["relation"] == "implements" and "02-NQ/TW" in edge["evidence"][0]["quote"]
+    assert items["lai-chau-dd-cv-2023-98"]["depth"] == 2

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -64,9 +65,14 @@ def test_sigkill_mid_ingest_leaves_whole_documents(tmp_path: Path, monkeypatch: 
             done += 1
         if done >= 60:
             break
+    workers = _children(proc.pid)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
+    deadline = time.monotonic() + 15
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert workers and not any(map(_alive, workers))  # the killed ingest's workers do not linger
 
     store = GraphStore(store_dir)  # opens again after the crash
     sources = {s["g"]: s["path"] for s in store.sources()}
@@ -81,6 +87,25 @@ def test_sigkill_mid_ingest_leaves_whole_documents(tmp_path: Path, monkeypatch: 
     monkeypatch.chdir(tmp_path)
     report = ingest([Path("docs")], store)  # and the batch completes from where it stopped
     assert report.failed == [] and report.skipped == len(sources) and report.ingested == 300 - len(sources)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")  # a zombie has exited (only its parent, now init, has not reaped it)
 
 
 def _content(store: GraphStore) -> set[tuple[str, str, str, str]]:
@@ -139,6 +164,9 @@ def test_a_dump_loads_into_an_equal_store(tmp_path: Path) -> None:
     assert loaded.stamp() != ""
     a, b = LineageIndex.build(store), LineageIndex.build(loaded)
     assert a.nodes.columns == b.nodes.columns and list(a.out) == list(b.out)
+    c = LineageIndex.from_dumps([dump], loaded.stamp())  # what `vanban load` saves
+    assert c.nodes.columns == a.nodes.columns and list(c.out) == list(a.out) and list(c.inc) == list(a.inc)
+    assert [c.evidence.at(j) for j in range(c.out.count())] == [a.evidence.at(j) for j in range(a.out.count())]
 
     with pytest.raises(StoreError, match="not empty"):
         load_dumps([dump], loaded)
