@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
-from typing import ClassVar, NamedTuple, TypeAlias, overload
+from typing import ClassVar, NamedTuple, TypeAlias, TypeVar, overload
 
 import pyoxigraph as ox
 
@@ -101,6 +101,7 @@ class Quote(NamedTuple):
     text: str
 
 
+K = TypeVar("K")
 Ints: TypeAlias = "array[int] | memoryview"  # an array, or a view into a memory-mapped file
 Found = dict[tuple[int, int, int], list[tuple[int, int, int, bytes]]]  # (a, b, rel) → (stated, start, end, quote)
 
@@ -166,7 +167,8 @@ class _EvidenceReader:
 
     def __init__(self, node_of: Callable[[str], int | None]) -> None:
         self.node_of = node_of
-        self.ordinal: dict[str, int] = {}
+        self.ordinal: dict[str, int] = {}  # evidence IRI → ordinal, until all its fields are read
+        self.filled = bytearray()
         self.ints = [array("i") for _ in range(6)]
         self.quotes: list[bytes] = []
 
@@ -177,6 +179,10 @@ class _EvidenceReader:
             for column in self.ints:
                 column.append(-1)
             self.quotes.append(b"")
+            self.filled.append(0)
+        self.filled[k] |= 1 << field
+        if self.filled[k] == 0x7F:  # complete: a dump gives a node's quads together, so few stay open
+            del self.ordinal[e]
         if field == 6:
             self.quotes[k] = value.encode()
         elif field == 2:
@@ -212,10 +218,11 @@ class _Collector:
     numbers as they come (one string kept each, not one per mention); `merged` gives them nodes."""
 
     def __init__(self) -> None:
-        self.attrs: dict[str, dict[str, str]] = {}
-        self.docs: set[str] = set()
-        self.own: set[str] = set()
         self.pids: dict[str, int] = {}
+        self.attrs: dict[int, dict[str, str]] = {}
+        self.values: dict[str, str] = {}  # one string per distinct value (dates, kinds, issuers repeat)
+        self.docs: set[int] = set()
+        self.own: set[int] = set()
         self.edges: set[tuple[int, int, int]] = set()
         self.reader = _EvidenceReader(self._pid)
 
@@ -231,11 +238,11 @@ class _Collector:
             self.reader.add(s, field, o)
         elif p == _TYPE.value:
             if o == _DOCUMENT.value:
-                self.docs.add(s)
+                self.docs.add(self._pid(s))
             elif o == _INGESTED.value:
-                self.own.add(s)
+                self.own.add(self._pid(s))
         elif p in _ATTRS:
-            _merge(self.attrs, s, _ATTRS[p], o)
+            _merge(self.attrs, self._pid(s), _ATTRS[p], self.values.setdefault(o, o))
         elif p in PROP_REL:
             self.edges.add((self._pid(s), self._pid(o), REL_ID[PROP_REL[p]]))
 
@@ -403,14 +410,16 @@ class LineageIndex:
     def merged(self, got: _Collector, stamp: str) -> LineageIndex:
         """This index with what a collector read added: new documents appended in IRI order, known ones
         keeping the least value of each attribute."""
-        attrs, own = got.attrs, got.own
+        attrs, own, iri_of = got.attrs, got.own, list(got.pids)
+        del got.values
         c = self.nodes.columns
         columns = {k: list(v) for k, v in c.items()}  # copies: the old index may still be serving
         years, ingested = array("h", self.nodes.years), bytearray(self.nodes.ingested)
         ids: dict[str, int] = {}
-        for d in sorted(got.docs):
+        for pid in sorted(got.docs, key=iri_of.__getitem__):
+            d = iri_of[pid]
             n = self.ids.get(d)
-            fresh = _node(d, attrs.get(d, {}), d in own)
+            fresh = _node(d, attrs.pop(pid, {}), pid in own)
             if n is None:
                 n = len(years)
                 for name in _COLUMNS:
@@ -418,7 +427,7 @@ class LineageIndex:
                 years.append(fresh.year or 0)
                 ingested.append(fresh.ingested)
             else:
-                for name in _COLUMNS[1 if "key" in attrs.get(d, {}) else 2:]:  # (a missing key is no value)
+                for name in _COLUMNS[1 if fresh.key != d else 2:]:  # (a missing key is no value)
                     value = getattr(fresh, name) or ""
                     if value and (not columns[name][n] or value < columns[name][n]):
                         columns[name][n] = value
@@ -427,13 +436,13 @@ class LineageIndex:
                 ingested[n] |= fresh.ingested
             ids[d] = n
         del got.attrs, got.docs, got.own
-        final = array("i", [-1]) * len(got.pids)  # provisional number → node
-        for iri, pid in got.pids.items():
+        final = array("i", [-1]) * len(iri_of)  # provisional number → node
+        for pid, iri in enumerate(iri_of):
             n = ids.get(iri)
             n = self.ids.get(iri) if n is None else n
             if n is not None:
                 final[pid] = n
-        del ids, got.pids
+        del ids, iri_of, got.pids
         size = len(years)
         edges = {(n, int(self.out.dst[j]), int(self.out.rel[j]))
                  for n in range(len(self.nodes)) for j in range(self.out.ptr[n], self.out.ptr[n + 1])}
@@ -733,7 +742,7 @@ def _map_evidence(path: Path, token: str, edges: int) -> _Evidence | None:
     return _Evidence(ptr, stated, start, end, offsets, mm, at)
 
 
-def _merge(attrs: dict[str, dict[str, str]], d: str, name: str, value: str) -> None:
+def _merge(attrs: dict[K, dict[str, str]], d: K, name: str, value: str) -> None:
     """Sources may disagree: the least value wins, whatever the order they are read in."""
     got = attrs.setdefault(d, {})
     old = got.get(name)
