@@ -19,7 +19,7 @@ from .export import FORMATS, export
 from .extract import Extraction, extract_path
 from .identity import DEFAULT_BASE, Iris
 from .ingest import IngestReport, ingest, load_dumps, remove, totals
-from .lineage import LineageIndex
+from .lineage import Collector, LineageIndex
 from .store import GraphStore
 from .vocab import load
 
@@ -113,10 +113,12 @@ def _lineage_path(args: argparse.Namespace) -> Path:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     store = _open_store(args)
+    empty_before, collected = store.is_empty(), Collector()
     report = ingest([Path(p) for p in args.paths], store, progress=None if args.quiet else _progress,
-                    workers=args.workers)
+                    workers=args.workers, collect=collected.add_nquads)
     t0 = time.perf_counter()  # keep the lineage index in step: extended by what was added, else rebuilt
-    LineageIndex.refresh(store, _lineage_path(args), report.since, report.added, replaced=bool(report.replaced))
+    LineageIndex.refresh(store, _lineage_path(args), report.since, report.added, replaced=bool(report.replaced),
+                         collected=collected, empty_before=empty_before)
     report.seconds["lineage index"] = time.perf_counter() - t0
     for path, problem in report.failed:
         print(f"vanban: {path}: {problem}", file=sys.stderr)

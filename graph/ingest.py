@@ -135,8 +135,8 @@ def _leave_with(parent: int) -> None:
 class _Batch:
     """New sources waiting for one bulk write; their series resolve year-less references meanwhile."""
 
-    def __init__(self, store: GraphStore) -> None:
-        self.store = store
+    def __init__(self, store: GraphStore, collect: Callable[[str], None] | None = None) -> None:
+        self.store, self.collect = store, collect
         self.built: list[Built] = []
         self.names: list[str] = []
         self.series: dict[str, set[str]] = defaultdict(set)
@@ -160,7 +160,10 @@ class _Batch:
             return []
         if not self.written:
             self.store.set_mark("conflictsStale")
-        self.store.add_sources([b.graph for b in self.built], "".join(b.nquads for b in self.built))
+        text = "".join(b.nquads for b in self.built)
+        self.store.add_sources([b.graph for b in self.built], text)
+        if self.collect is not None:
+            self.collect(text)
         self.touched.update(n for b in self.built for n in b.nodes)
         names = self.names
         self.written += [b.graph for b in self.built]
@@ -170,12 +173,13 @@ class _Batch:
 
 def ingest(
     paths: Iterable[Path], store: GraphStore, vocab: Vocabulary | None = None, progress: Progress | None = None,
-    *, workers: int | None = None, batch: int = BATCH,
+    *, workers: int | None = None, batch: int = BATCH, collect: Callable[[str], None] | None = None,
 ) -> IngestReport:
     """Ingest files and folders; never stops for one bad file.
 
     `workers` extraction processes (default: one per core beyond this one, at least one; 0 = none); `batch` new
-    sources per write."""
+    sources per write; `collect` is handed the N-Quads of each write of new sources once it is stored (the
+    lineage index takes them from there instead of reading them back)."""
     v = vocab or load()
     report = IngestReport(since=store.stamp())
     started = time.perf_counter()
@@ -188,7 +192,7 @@ def ingest(
     known = store.source_hashes()
     jobs = [(str(p), known.get(g)) for p, g in zip(files, graphs, strict=True)]
     n_workers = workers if workers is not None else max(1, (os.cpu_count() or 2) - 1)
-    pending = _Batch(store)
+    pending = _Batch(store, collect)
     done = 0
 
     def tick(finished: list[str]) -> None:

@@ -212,7 +212,7 @@ class _EvidenceReader:
         return got
 
 
-class _Collector:
+class Collector:
     """What the index takes from a stream of (subject, predicate, object) values: the quads of the
     graphs an ingest added, or of a whole dump. IRIs at the ends of edges and evidence get provisional
     numbers as they come (one string kept each, not one per mention); `merged` gives them nodes."""
@@ -231,6 +231,11 @@ class _Collector:
         if n is None:
             n = self.pids[iri] = len(self.pids)
         return n
+
+    def add_nquads(self, text: str) -> None:
+        """What a write just stored, as the N-Quads it wrote (an ingest hands each batch over)."""
+        for s, p, o in _sifted(text.encode().splitlines()):
+            self.add(s, p, o)
 
     def add(self, s: str, p: str, o: str) -> None:
         field = _EvidenceReader.FIELDS.get(p)
@@ -390,7 +395,7 @@ class LineageIndex:
         """This index plus source graphs added since it was built (none replaced or removed): reads only
         those graphs, so adding a few documents to a million costs seconds, not a rebuild. Attributes
         merge by the same rule as build (the least value wins), so both give the same index."""
-        got = _Collector()
+        got = Collector()
         for g in graphs:
             for q in store.ox.quads_for_pattern(None, None, None, ox.NamedNode(g)):
                 got.add(_v(q.subject), q.predicate.value, _v(q.object))
@@ -401,13 +406,13 @@ class LineageIndex:
         """From the N-Quads dumps a store was bulk-loaded from: the same index as `build` on that store,
         read from text in sequence instead of from string tables at random (at a million documents the
         store no longer fits the page cache)."""
-        got = _Collector()
+        got = Collector()
         for path in paths:
             for s, p, o in _dump_values(path):
                 got.add(s, p, o)
         return cls.from_parts([], [], "").merged(got, stamp)
 
-    def merged(self, got: _Collector, stamp: str) -> LineageIndex:
+    def merged(self, got: Collector, stamp: str) -> LineageIndex:
         """This index with what a collector read added: new documents appended in IRI order, known ones
         keeping the least value of each attribute."""
         attrs, own, iri_of = got.attrs, got.own, list(got.pids)
@@ -525,14 +530,19 @@ class LineageIndex:
             return None
 
     @classmethod
-    def refresh(cls, store: GraphStore, path: Path, since: str, added: list[str], replaced: bool) -> LineageIndex:
+    def refresh(cls, store: GraphStore, path: Path, since: str, added: list[str], replaced: bool,
+                collected: Collector | None = None, empty_before: bool = False) -> LineageIndex:
         """After an ingest: extend the saved index by the graphs it added when the index was current
-        before it (`since`, the stamp then) and nothing was replaced or removed; else open (rebuild)."""
-        idx = cls.load(path) if not replaced else None
-        if idx is None or idx.stamp != since or not since:
+        before it (`since`, the stamp then) and nothing was replaced or removed; else open (rebuild).
+        `collected`, what the ingest wrote as it wrote it, spares reading those graphs back; into a
+        store that was empty it is the whole index."""
+        if replaced:
+            return cls.open(store, path)
+        idx = cls.from_parts([], [], since) if empty_before else cls.load(path)
+        if idx is None or idx.stamp != since or (not since and not empty_before):
             return cls.open(store, path)
         if idx.stamp != store.stamp():
-            idx = idx.extended(store, added)
+            idx = idx.merged(collected, store.stamp()) if collected is not None else idx.extended(store, added)
             idx.save(path)
         return idx
 
@@ -685,26 +695,30 @@ def _quotes_path(path: Path) -> Path:
     return path.with_name(path.name + ".quotes")
 
 
-def _dump_values(path: Path, batch: int = 20_000) -> Iterator[tuple[str, str, str]]:
-    """(subject, predicate, object) of the quads of an N-Quads file that the index reads. Lines are
-    sifted by their predicate as text (an IRI holds no '>', the subject is never a literal) and only
-    those kept are parsed, in batches: most of a dump (mentions, offsets, signatures) is skipped unread."""
+def _dump_values(path: Path) -> Iterator[tuple[str, str, str]]:
+    with path.open("rb") as f:
+        yield from _sifted(f)
+
+
+def _sifted(lines: Iterable[bytes], batch: int = 20_000) -> Iterator[tuple[str, str, str]]:
+    """(subject, predicate, object) of the N-Quads lines that the index reads. Lines are sifted by their
+    predicate as text (an IRI holds no '>', the subject is never a literal) and only those kept are
+    parsed, in batches: most of a dump (mentions, offsets, signatures) is skipped unread."""
     wanted = {f"<{p}>".encode() for p in (*_EvidenceReader.FIELDS, *_ATTRS, *PROP_REL)}
     kinds = (f"<{_DOCUMENT.value}>".encode(), f"<{_INGESTED.value}>".encode())
     rdf_type = f"<{_TYPE.value}>".encode()
     kept: list[bytes] = []
-    with path.open("rb") as f:
-        for line in f:
-            i = line.find(b"> <")
-            j = line.find(b">", i + 3)
-            if i < 0 or j < 0:
-                continue
-            p = line[i + 2:j + 1]
-            if p in wanted or (p == rdf_type and line.startswith(kinds, j + 2)):
-                kept.append(line)
-                if len(kept) >= batch:
-                    yield from _parsed(kept)
-                    kept = []
+    for line in lines:
+        i = line.find(b"> <")
+        j = line.find(b">", i + 3)
+        if i < 0 or j < 0:
+            continue
+        p = line[i + 2:j + 1]
+        if p in wanted or (p == rdf_type and line.startswith(kinds, j + 2)):
+            kept.append(line if line.endswith(b"\n") else line + b"\n")
+            if len(kept) >= batch:
+                yield from _parsed(kept)
+                kept = []
     yield from _parsed(kept)
 
 

@@ -326,6 +326,23 @@ def test_an_index_extended_by_new_sources_equals_a_rebuilt_one(tmp_path: Path) -
     assert all(extended.keys[k] is not None for k in rebuilt.nodes.columns["key"])
 
 
+def test_an_index_from_what_ingest_wrote_equals_a_rebuilt_one(tmp_path: Path) -> None:
+    """The CLI's path: the index takes each batch as it is written, into an empty store and then into
+    one with a saved index (with batches small enough that there are several)."""
+    from graph.lineage import Collector, LineageIndex
+
+    files = write_generated(tmp_path / "docs", 120, seed=9)
+    store, path = GraphStore(tmp_path / "store"), tmp_path / "store.lineage"
+    for part, empty in ((files[:70], True), ([*files[70:], ROOT / "data" / "documents"], False)):
+        assert store.is_empty() == empty
+        got = Collector()
+        report = ingest(part, store, workers=0, batch=16, collect=got.add_nquads)
+        idx = LineageIndex.refresh(store, path, report.since, report.added, replaced=False, collected=got,
+                                   empty_before=empty)
+        assert idx.stamp == store.stamp() and _semantic(idx) == _semantic(LineageIndex.build(store))
+        assert LineageIndex.load(path) is not None
+
+
 def test_ingest_refreshes_the_saved_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from graph.lineage import LineageIndex
 
