@@ -484,7 +484,7 @@ class LineageIndex:
         # the pages a page of results touches become resident). It opens with the token the index file
         # names: an index file never pairs with another save's evidence (each file is replaced whole).
         quotes = _quotes_path(path)
-        tmp = quotes.with_suffix(".tmp")
+        tmp = quotes.with_name(quotes.name + ".tmp")
         parts = (ev.ptr, ev.offsets, ev.stated, ev.start, ev.end)  # 8-byte parts first: each part aligned
         with tmp.open("wb") as f:
             f.write(token.encode())
