@@ -660,9 +660,12 @@ _INGESTED = ox.NamedNode(VB + "IngestedDocument")
 
 def _read_nodes(store: GraphStore) -> tuple[list[Node], dict[str, int]]:
     attrs: dict[str, dict[str, str]] = {}
+    values: dict[str, str] = {}  # one string per distinct value (dates, kinds, issuers repeat)
     for prop, name in _ATTRS.items():
         for q in store.ox.quads_for_pattern(None, ox.NamedNode(prop), None, None):
-            _merge(attrs, _v(q.subject), name, _v(q.object))
+            v = _v(q.object)
+            _merge(attrs, _v(q.subject), name, values.setdefault(v, v))
+    del values
     own = {_v(q.subject) for q in store.ox.quads_for_pattern(None, _TYPE, _INGESTED)}
     nodes: list[Node] = []
     ids: dict[str, int] = {}
