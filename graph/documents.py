@@ -62,8 +62,7 @@ def lineage_page(
     its evidence (`evidence=False` leaves the quotes out: a whole lineage in one call is then smaller)."""
     start = find(index, key)
     offset = _offset(cursor)
-    walk = index.walk(start, relations, depth, upward)
-    steps = list(islice(walk, offset, offset + limit + 1))
+    steps = list(islice(index.steps(start, relations, depth, upward, offset), limit + 1))
     more = len(steps) > limit
     steps = steps[:limit]
     quotes = edge_evidence(index, [e for s in steps for e in s.edges]) if evidence else {}

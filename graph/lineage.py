@@ -13,9 +13,10 @@ import mmap
 import os
 import pickle
 import struct
+import threading
 from array import array
 from bisect import bisect_left
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,6 +37,7 @@ REL_ID = {r: i for i, r in enumerate(RELATIONS)}
 PROP_REL = {VB + p: r for r, p in RELATION_PROPERTY.items()}
 FORMAT_VERSION = 6
 PER_EDGE = 3  # quotes kept per edge: the API shows at most this many
+WALKS_KEPT = 8  # recorded walks kept for later pages
 
 
 @dataclass
@@ -58,6 +60,31 @@ class Step(NamedTuple):
     node: int
     depth: int
     edges: tuple[tuple[int, int, str], ...]  # (from, to, relation)
+
+
+class _Order:
+    """A whole walk, compactly: per document its node, depth, the document that brought it in and the
+    relations (a bit each) that did."""
+
+    def __init__(self, nodes: array[int], depths: array[int], parents: array[int], rels: array[int]) -> None:
+        self.nodes, self.depths, self.parents, self.rels = nodes, depths, parents, rels
+
+    @classmethod
+    def of(cls, walk: Iterable[Step], upward: bool) -> _Order:
+        nodes, depths, parents, rels = array("i"), array("h"), array("i"), array("H")
+        for node, depth, edges in walk:
+            nodes.append(node)
+            depths.append(depth)
+            parents.append(edges[0][1] if not upward else edges[0][0])
+            rels.append(sum(1 << REL_ID[e[2]] for e in edges))
+        return cls(nodes, depths, parents, rels)
+
+    def steps(self, offset: int, upward: bool) -> Iterator[Step]:
+        for i in range(offset, len(self.nodes)):
+            node, parent, mask = self.nodes[i], self.parents[i], self.rels[i]
+            rels = [RELATIONS[r] for r in range(len(RELATIONS)) if mask >> r & 1]
+            edges = tuple((parent, node, r) for r in rels) if upward else tuple((node, parent, r) for r in rels)
+            yield Step(node, self.depths[i], edges)
 
 
 class _Adjacency:
@@ -366,6 +393,8 @@ class LineageIndex:
         self.ids = ids or Lookup.sorting(nodes.columns["iri"])  # IRI → node
         self.keys = keys or Lookup.sorting(nodes.columns["key"])  # key → node
         self._search: list[str] | None = None
+        self._walks: OrderedDict[tuple[int, frozenset[int], int, bool], _Order] = OrderedDict()
+        self._walks_lock = threading.Lock()
 
     @classmethod
     def from_parts(cls, nodes: list[Node], edges: list[tuple[int, int, int]], stamp: str,
@@ -587,6 +616,25 @@ class LineageIndex:
                     seen[other] = d + 1
                     queue.append(other)
                     yield Step(other, d + 1, tuple(edges))
+
+    def steps(self, start: int, relations: frozenset[int], depth: int, upward: bool, offset: int) -> Iterator[Step]:
+        """The walk from its `offset`-th document on. The first page walks lazily; a later page reads a
+        recorded order (walked once, ~11 bytes a document, the last few walks kept), so paging through
+        a landmark's 40,000 implementers does not walk again from the top for every page."""
+        if offset == 0:
+            return self.walk(start, relations, depth, upward)
+        key = (start, relations, depth, upward)
+        with self._walks_lock:
+            order = self._walks.get(key)
+            if order is not None:
+                self._walks.move_to_end(key)
+        if order is None:
+            order = _Order.of(self.walk(start, relations, depth, upward), upward)
+            with self._walks_lock:
+                self._walks[key] = order
+                while len(self._walks) > WALKS_KEPT:
+                    self._walks.popitem(last=False)
+        return order.steps(offset, upward)
 
     def path(self, a: int, b: int, relations: frozenset[int]) -> list[tuple[int, int, str]] | None:
         """The shortest chain of relations from a to b (following citing → cited), else None."""

@@ -239,6 +239,8 @@ def test_a_walk_is_a_breadth_first_search(case: tuple[int, list[tuple[int, int, 
         a, b = (parent, s.node) if upward else (s.node, parent)
         assert sorted(e[2] for e in s.edges) == sorted(RELATIONS[r] for x, y, r in edges if (x, y) == (a, b)
                                                        and r in rels)
+    for offset in range(len(steps) + 2):  # later pages read a recorded walk: the same steps
+        assert list(idx.steps(start, rels, depth, upward, offset)) == steps[offset:]
 
 
 def _semantic(idx: object) -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
