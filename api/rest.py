@@ -28,6 +28,8 @@ from .errors import ERRORS
 
 router = APIRouter(prefix="/api", tags=["lineage"], responses=ERRORS)
 Limit = Annotated[int, Query(ge=1, le=100_000, description="items per page (a whole lineage fits in one)")]
+Citations = Annotated[int, Query(ge=0, le=100_000, description="citations listed each way (cites_total and "
+                                 "cited_by_total count them all; the lineage routes page through them)")]
 Evidence = Annotated[bool, Query(description="quote the evidence of each edge (false: relations only; "
                                               "much faster for long lists)")]
 Depth = Annotated[int, Query(ge=1, le=100, description="how many steps to walk")]
@@ -80,9 +82,9 @@ async def resolve_reference(
 
 
 @router.get("/documents/{key}", operation_id="get_document", summary="A document, its claims, conflicts and citations")
-async def get_document(request: Request, store: StoreDep, key: str) -> dict[str, Any]:
+async def get_document(request: Request, store: StoreDep, key: str, limit: Citations = 100) -> dict[str, Any]:
     idx = current_index(request)
-    return {"ok": True} | await asyncio.to_thread(details, store, idx, key)
+    return {"ok": True} | await asyncio.to_thread(details, store, idx, key, limit)
 
 
 async def _walk(request: Request, key: str, upward: bool, relations: str | None, depth: int,

@@ -357,3 +357,28 @@ def test_ingest_refreshes_the_saved_index(tmp_path: Path, monkeypatch: pytest.Mo
     idx = LineageIndex.refresh(store, path, report.since, report.added, replaced=False)
     assert idx.stamp == store.stamp() and _semantic(idx) == _semantic(LineageIndex.build(store))
     assert LineageIndex.load(path) is not None and LineageIndex.load(path).stamp == store.stamp()  # type: ignore[union-attr]
+
+
+def test_claims_count_every_source_and_name_the_first_few(tmp_path: Path) -> None:
+    """A document cited by many sources: each value's sources counted in full, at most `listed` named."""
+    from graph.documents import claims_of
+    from graph.lineage import LineageIndex
+
+    store = GraphStore(None)
+    ingest(write_generated(tmp_path / "docs", 150, seed=3), store, workers=0)
+    idx = LineageIndex.build(store)
+    iri = max(range(len(idx.nodes)), key=lambda n: len(idx.inc[n]))
+    iri_s = idx.nodes[iri].iri
+    keys = idx.nodes.columns["key"]
+    want: dict[tuple[str, str], set[str]] = {}
+    for r in store.rows(f"SELECT ?p ?v ?src WHERE {{ GRAPH ?g {{ <{iri_s}> ?p ?v }} ?g vb:describes ?src "
+                        f"FILTER(isLiteral(?v)) }}"):
+        want.setdefault((r["p"].rsplit("#", 1)[-1], r["v"]), set()).add(keys[idx.ids[r["src"]]])
+    assert max(len(v) for v in want.values()) > 3
+    full = claims_of(store, idx, iri_s, listed=10_000)
+    assert {(p, c["value"]): set(c["sources"]) for p, cs in full.items() for c in cs} == want
+    short = claims_of(store, idx, iri_s, listed=3)
+    for p, cs in short.items():
+        for c in cs:
+            assert c["source_count"] == len(want[(p, c["value"])]) and len(c["sources"]) == min(3, c["source_count"])
+            assert set(c["sources"]) <= want[(p, c["value"])]

@@ -92,6 +92,11 @@ def test_resolve_06_with_conflicting_dates(client: TestClient) -> None:
     assert {(v["value"], tuple(v["sources"])) for v in conflict["values"]} == {
         ("2019-04-04", ("lai-chau-ldld-cv-2020-570",)), ("2019-04-24", ("lai-chau-dd-cv-2023-98",))}
     assert {c["document"]["symbol"] for c in doc["cited_by"]} == {"570/LĐLĐ", "98-CV/ĐĐ", "13/KH-MTTQ-BTT"}
+    assert doc["cited_by_total"] == len(doc["cited_by"]) > 3  # one of the three cites it in two ways
+    assert all(v["source_count"] == 1 for v in conflict["values"])
+    short = client.get(f"/api/documents/{cand['key']}", params={"limit": 1}).json()
+    assert len(short["cited_by"]) == 1 and short["cited_by_total"] == doc["cited_by_total"]
+    assert short["cited_by"][0] in doc["cited_by"]
 
 
 def test_resolve_ambiguous_lists_candidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
