@@ -164,16 +164,15 @@ def resolve(index: LineageIndex, ref: str, store: GraphStore | None = None) -> l
             probe = key_for(sym.issuer, c.kind or sym.kind, sym.number, c.year, None, vocab)
             assert probe is not None
             tail = (probe.kind, probe.number)
-            for n, node in enumerate(index.nodes):
+            for n in index.numbered(probe.number):
+                node = index.nodes[n]
                 if node.symbol and parse_symbol(node.symbol, vocab) and _same_series(node, sym, tail, probe.year):
                     found.append(n)
         elif c.title:
             nk = named_key(c.title, c.year).text
-            found = [n for n, node in enumerate(index.nodes) if node.key.startswith(nk.rsplit("-", 1)[0])]
+            found = index.prefixed(nk.rsplit("-", 1)[0])
         elif c.number:
-            found = [n for n, node in enumerate(index.nodes)
-                     if node.key.rsplit("-", 1)[-1].lstrip("0") == c.number.lstrip("0")
-                     and (node.kind or "") == (c.kind or "")]
+            found = [n for n in index.numbered(c.number) if (index.nodes[n].kind or "") == (c.kind or "")]
         candidates = []
         for n in found:
             cand = summary(index, n)

@@ -352,6 +352,25 @@ class _Nodes:
             yield self[n]
 
 
+class _Tails(Sequence[str]):
+    """The number ending each key, leading zeros stripped (`tw-nq-2021-02` → `2`)."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.keys = keys
+
+    @overload
+    def __getitem__(self, n: int) -> str: ...
+    @overload
+    def __getitem__(self, n: slice) -> list[str]: ...
+    def __getitem__(self, n: int | slice) -> str | list[str]:
+        if isinstance(n, slice):
+            return [k.rsplit("-", 1)[-1].lstrip("0") for k in self.keys[n]]
+        return self.keys[n].rsplit("-", 1)[-1].lstrip("0")
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
 class Lookup:
     """Value → node by binary search over a sorted permutation of one column: a restart loads one array
     instead of hashing a million strings into a dict."""
@@ -393,6 +412,7 @@ class LineageIndex:
         self.ids = ids or Lookup.sorting(nodes.columns["iri"])  # IRI → node
         self.keys = keys or Lookup.sorting(nodes.columns["key"])  # key → node
         self._search: list[str] | None = None
+        self._numbered: Lookup | None = None
         self._walks: OrderedDict[tuple[int, frozenset[int], int, bool], _Order] = OrderedDict()
         self._walks_lock = threading.Lock()
 
@@ -667,15 +687,53 @@ class LineageIndex:
                 return self.evidence.at(j)
         return []
 
+    def _search_texts(self) -> list[str]:
+        """Each document's searchable text, accents stripped. Kinds, titles and issuers are stripped once
+        per distinct value (a million documents share a few thousand): 24 s → a few at 1M."""
+        c = self.nodes.columns
+
+        def stripped(name: str, show: Callable[[str], str] = lambda v: v) -> Sequence[str]:
+            col = c[name]
+            if isinstance(col, Coded):
+                return Coded([strip_marks(show(v)) for v in col.values], col.codes)
+            return [strip_marks(show(v)) for v in col]
+
+        kinds, titles, issuers = stripped("kind", _kind_name), stripped("title"), stripped("issuer")
+        symbols = [s.lower() if s.isascii() else strip_marks(s) for s in c["symbol"]]
+        return [" ".join(x for x in parts if x)
+                for parts in zip(kinds, symbols, titles, issuers, c["key"], strict=True)]
+
+    def numbered(self, number: str) -> list[int]:
+        """Documents whose key ends in this number (leading zeros ignored): a sorted permutation made on
+        first use, so reading a reference does not scan a million documents."""
+        if self._numbered is None:
+            keys = self.keys.column
+            self._numbered = Lookup(_Tails(keys), array("i", sorted(range(len(keys)), key=_Tails(keys).__getitem__)))
+        order, tails = self._numbered.order, self._numbered.column
+        want = number.lstrip("0")
+        at = bisect_left(order, want, key=tails.__getitem__)
+        found = []
+        while at < len(order) and tails[order[at]] == want:
+            found.append(order[at])
+            at += 1
+        return sorted(found)
+
+    def prefixed(self, prefix: str) -> list[int]:
+        """Documents whose key starts with `prefix` (the keys' own sorted permutation)."""
+        order, keys = self.keys.order, self.keys.column
+        at = bisect_left(order, prefix, key=keys.__getitem__)
+        found = []
+        while at < len(order) and keys[order[at]].startswith(prefix):
+            found.append(order[at])
+            at += 1
+        return sorted(found)
+
     def search(self, q: str | None, kind: str | None, issuer: str | None, year: int | None) -> list[int]:
         """Documents matching every word of `q` (accent-insensitive), best first: a number in the query
         that is the document's own number counts most (`nghi quyet 02` → 02-NQ/TW)."""
         c = self.nodes.columns
         if self._search is None:
-            self._search = [
-                strip_marks(" ".join(x for x in (_kind_name(k), s, t, i, key) if x))
-                for k, s, t, i, key in zip(c["kind"], c["symbol"], c["title"], c["issuer"], c["key"], strict=True)
-            ]
+            self._search = self._search_texts()
         words = strip_marks(q).split() if q else []
         numbers = {w.lstrip("0") for w in words if w.isdigit()}
         iss = strip_marks(issuer) if issuer else None
