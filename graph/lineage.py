@@ -352,25 +352,6 @@ class _Nodes:
             yield self[n]
 
 
-class _Tails(Sequence[str]):
-    """The number ending each key, leading zeros stripped (`tw-nq-2021-02` → `2`)."""
-
-    def __init__(self, keys: Sequence[str]) -> None:
-        self.keys = keys
-
-    @overload
-    def __getitem__(self, n: int) -> str: ...
-    @overload
-    def __getitem__(self, n: slice) -> list[str]: ...
-    def __getitem__(self, n: int | slice) -> str | list[str]:
-        if isinstance(n, slice):
-            return [k.rsplit("-", 1)[-1].lstrip("0") for k in self.keys[n]]
-        return self.keys[n].rsplit("-", 1)[-1].lstrip("0")
-
-    def __len__(self) -> int:
-        return len(self.keys)
-
-
 class Lookup:
     """Value → node by binary search over a sorted permutation of one column: a restart loads one array
     instead of hashing a million strings into a dict."""
@@ -412,7 +393,7 @@ class LineageIndex:
         self.ids = ids or Lookup.sorting(nodes.columns["iri"])  # IRI → node
         self.keys = keys or Lookup.sorting(nodes.columns["key"])  # key → node
         self._search: list[str] | None = None
-        self._numbered: Lookup | None = None
+        self._numbered: array[int] | None = None  # nodes sorted by the number ending their key
         self._walks: OrderedDict[tuple[int, frozenset[int], int, bool], _Order] = OrderedDict()
         self._walks_lock = threading.Lock()
 
@@ -706,27 +687,16 @@ class LineageIndex:
     def numbered(self, number: str) -> list[int]:
         """Documents whose key ends in this number (leading zeros ignored): a sorted permutation made on
         first use, so reading a reference does not scan a million documents."""
+        keys = self.keys.column
         if self._numbered is None:
-            keys = self.keys.column
-            self._numbered = Lookup(_Tails(keys), array("i", sorted(range(len(keys)), key=_Tails(keys).__getitem__)))
-        order, tails = self._numbered.order, self._numbered.column
+            self._numbered = array("i", sorted(range(len(keys)), key=lambda n: _tail(keys[n])))
         want = number.lstrip("0")
-        at = bisect_left(order, want, key=tails.__getitem__)
-        found = []
-        while at < len(order) and tails[order[at]] == want:
-            found.append(order[at])
-            at += 1
-        return sorted(found)
+        return _run(self._numbered, lambda n: _tail(keys[n]), want, want.__eq__)
 
     def prefixed(self, prefix: str) -> list[int]:
         """Documents whose key starts with `prefix` (the keys' own sorted permutation)."""
-        order, keys = self.keys.order, self.keys.column
-        at = bisect_left(order, prefix, key=keys.__getitem__)
-        found = []
-        while at < len(order) and keys[order[at]].startswith(prefix):
-            found.append(order[at])
-            at += 1
-        return sorted(found)
+        keys = self.keys.column
+        return _run(self.keys.order, keys.__getitem__, prefix, lambda k: k.startswith(prefix))
 
     def search(self, q: str | None, kind: str | None, issuer: str | None, year: int | None) -> list[int]:
         """Documents matching every word of `q` (accent-insensitive), best first: a number in the query
@@ -798,6 +768,21 @@ def _read_evidence(store: GraphStore, ids: dict[str, int]) -> Found:
         for q in store.ox.quads_for_pattern(None, ox.NamedNode(p), None, None):
             reader.add(_v(q.subject), field, _v(q.object))
     return reader.found()
+
+
+def _tail(key: str) -> str:
+    """The number ending a key, leading zeros stripped (`tw-nq-2021-02` → `2`)."""
+    return key.rsplit("-", 1)[-1].lstrip("0")
+
+
+def _run(order: Sequence[int], value: Callable[[int], str], probe: str, match: Callable[[str], bool]) -> list[int]:
+    """The nodes of a sorted permutation whose values match, from the first not less than `probe`."""
+    at = bisect_left(order, probe, key=value)
+    found = []
+    while at < len(order) and match(value(order[at])):
+        found.append(order[at])
+        at += 1
+    return sorted(found)
 
 
 def _quotes_path(path: Path) -> Path:
