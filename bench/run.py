@@ -53,10 +53,10 @@ from generate import VERSION, generate, write_graph  # noqa: E402
 
 from graph.documents import DEFAULT_DOWN, DEFAULT_UP, details, lineage_page, relation_set, resolve  # noqa: E402
 from graph.export import FORMATS, export  # noqa: E402
-from graph.extract import extract_source  # noqa: E402
+from graph.extract import extract_reading  # noqa: E402
 from graph.lineage import REL_ID, LineageIndex  # noqa: E402
+from graph.read import read  # noqa: E402
 from graph.store import PREFIXES, GraphStore  # noqa: E402
-from graph.text import decode, prepare  # noqa: E402
 from graph.vocab import load  # noqa: E402
 
 VANBAN = str(Path(sys.executable).with_name("vanban"))
@@ -206,7 +206,7 @@ def extraction(texts: Path, sample: int) -> dict[str, Any]:
         for _ in range(3):
             t = time.perf_counter()
             for raw, path in data:
-                extract_source(prepare(decode(raw, path), path), v)
+                extract_reading(read(raw, path), path, v)
             best = min(best, time.perf_counter() - t)
         out[name] = {"documents": len(data), "docs_per_s": round(len(data) / best, 1),
                      "mb_per_s": round(size / best / 1e6, 2)}

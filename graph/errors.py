@@ -42,3 +42,14 @@ class RowCapExceeded(QueryError):
 
 class UpdateRefused(VanbanError):
     """A SPARQL update without the admin token (the endpoint is read-only)."""
+
+
+class ToolMissing(InputError):
+    """A file needs a system program that is not installed (Tesseract, LibreOffice): says which package
+    to install. The file fails; the rest of a batch goes on."""
+
+    def __init__(self, source: str, need: str, program: str, packages: str) -> None:
+        super().__init__(source, f"{need}, but {program} is not installed: apt-get install {packages} "
+                                 "(or `make sysdeps` as root)")
+        self.program = program
+        self.packages = packages

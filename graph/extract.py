@@ -7,16 +7,17 @@ contract of ../shared/contract/EXTRACT.md.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .citations import find_mentions
 from .header import parse_header
 from .model import Decision, Header, Mention
+from .read import PageProgress, Reading, ReadLimits, read, read_file
 from .relations import decide, links_of
 from .symbols import Symbol
-from .text import Source, prepare, read_source, strip_marks
+from .text import Source, prepare, strip_marks
 from .vocab import Vocabulary, load
 
 _EQUIVALENT_KINDS = ({"QĐ", "QyĐ", "QĐi"},)
@@ -58,10 +59,14 @@ class Extraction:
     citations: tuple[Citation, ...]
     links: tuple[Link, ...]
     warnings: tuple[str, ...]
+    reading: Reading | None = None  # how the text was read from its file (None: given as text)
 
     def to_json(self) -> dict[str, Any]:
-        """The contract's JSON object."""
+        """The contract's JSON object (with the additive `source_format`, `pages` and `ocr` fields)."""
         h = self.header
+        r = self.reading
+        read_fields: dict[str, Any] = {} if r is None else {
+            "source_format": r.format, "pages": r.pages, "ocr": r.ocr.summary() if r.ocr else None}
         return {
             "source": self.source,
             "document": {
@@ -80,6 +85,7 @@ class Extraction:
                     for s in h.signers
                 ],
                 "distribution": list(h.distribution),
+                **read_fields,
             },
             "citations": [
                 {
@@ -312,7 +318,7 @@ def _citation(g: _Group, mentions: list[Mention], decisions: list[Decision], voc
     return Citation(
         symbol=g.symbol,
         number=number,
-        kind=kind,
+        kind=vocab.reported_kind(kind),
         kind_name=_kind_name(head, kind, g.party, vocab),
         year=year,
         date=date,
@@ -361,6 +367,49 @@ def extract_text(text: str, name: str = "<text>", vocab: Vocabulary | None = Non
     return extract_source(prepare(text, name), vocab)
 
 
-def extract_path(path: Path, vocab: Vocabulary | None = None) -> Extraction:
-    """Read and extract one file; raises InputError when it cannot be read."""
-    return extract_source(read_source(path), vocab)
+def extract_reading(reading: Reading, name: str, vocab: Vocabulary | None = None) -> Extraction:
+    """Extract what was read from a file; the reading's warnings come first."""
+    ex = extract_source(prepare(reading.text, name, wrapped=reading.ocr is None), vocab)
+    header, doubts = _distrust_handwriting(ex.header, reading)
+    return replace(ex, header=header, reading=reading, warnings=reading.warnings + ex.warnings + doubts)
+
+
+HANDWRITING_CONFIDENCE = 40.0  # printed digits OCR at 90+; a clerk's handwritten number or day below this
+
+
+def _distrust_handwriting(h: Header, reading: Reading) -> tuple[Header, tuple[str, ...]]:
+    """Registry offices write a document's number and day by hand into printed blanks; OCR reads
+    them badly (`51` as `9`) and says so in its confidence. Such an own number or date is left null,
+    with a warning, rather than given wrong."""
+    if reading.ocr is None:
+        return h, ()
+    doubts: list[str] = []
+    words = reading.ocr.words
+
+    def doubtful(span: tuple[int, int] | None) -> str | None:
+        if span is None:
+            return None
+        for w in words:
+            token = reading.text[w.start : w.end]
+            if (w.start < span[1] and w.end > span[0] and w.confidence < HANDWRITING_CONFIDENCE
+                    and re.fullmatch(r"[\d\W]*\d[\d\W]*", token)):  # a number standing alone, as written in
+                return f"{token!r} at confidence {w.confidence:.0f}"
+        return None
+
+    if h.symbol and h.number and h.symbol_span:
+        number_span = (h.symbol_span[0], h.symbol_span[0] + len(h.number) + 1)
+        why = doubtful(number_span)
+        if why:
+            doubts.append(f"own number read by OCR as {why} (handwritten?): symbol and number null")
+            h = replace(h, symbol=None, number=None)
+    why = doubtful(h.date_span) if h.date else None
+    if why:
+        doubts.append(f"own date read by OCR with {why} (handwritten?): date null")
+        h = replace(h, date=None)
+    return h, tuple(doubts)
+
+
+def extract_path(path: Path, vocab: Vocabulary | None = None, limits: ReadLimits | None = None,
+                 on_page: PageProgress | None = None) -> Extraction:
+    """Read and extract one file of any format; raises InputError when it cannot be read."""
+    return extract_reading(read(read_file(path, limits), str(path), limits, on_page), str(path), vocab)

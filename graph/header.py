@@ -189,6 +189,7 @@ def parse_header(src: Source, vocab: Vocabulary) -> Header:
     # place and date
     place = date = None
     date_line = None
+    date_span = None
     for i, ln in head:
         m = _PLACE_DATE.search(ln)
         if not m or len(m.group("place").split()) > 6 or re.match(r"(?:Căn cứ|Theo|Thực hiện|Xét)", m.group("place")):
@@ -202,6 +203,7 @@ def parse_header(src: Source, vocab: Vocabulary) -> Header:
             if BLANK_DAY_RE.search(whole) or re.search(r"[.…_]", whole) or True:
                 warnings.append(f"own date has no day or month ('{whole.strip()[:40]}'): date null")
         date_line = i
+        date_span = (offsets[i] + m.start("rest"), offsets[i] + m.end("rest"))
         break
 
     # kind line and subject
@@ -272,6 +274,7 @@ def parse_header(src: Source, vocab: Vocabulary) -> Header:
             kind_name = "Công văn"
         else:
             kind_name = default
+        kind = vocab.reported_kind(kind)
     if issuer is None and symbol:
         issuer = _issuer_from_symbol(symbol, src, vocab)
 
@@ -293,6 +296,7 @@ def parse_header(src: Source, vocab: Vocabulary) -> Header:
         signers=tuple(signers),
         distribution=tuple(distribution),
         symbol_span=symbol_span,
+        date_span=date_span,
         subject_span=subject_span,
         province=province,
         warnings=tuple(warnings),

@@ -23,14 +23,13 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad
 
 from .errors import InputError, VanbanError
-from .extract import Extraction, extract_source
+from .extract import Extraction, extract_reading
 from .identity import source_id
 from .rdf import RDF_TYPE, RELATION_PROPERTY, Built, build, vb
+from .read import SUFFIXES, ReadLimits, read, read_file
 from .store import GraphStore, quads_to_insert
-from .text import decode, prepare, read_bytes
 from .vocab import Vocabulary, load
 
-SUFFIXES = (".txt", ".md", ".text")
 CLAIM_SOURCES = 20  # sources listed per claim (all are counted): keeps a popular document's update small
 BATCH = 200  # new sources per bulk write: large enough to amortise, small enough to lose little on a crash
 PARALLEL_FROM = 64  # files below this are read in-process: a worker pool costs more than it saves
@@ -65,7 +64,7 @@ class IngestReport:
 
 
 def iter_sources(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given; folders walked for text documents, in name order."""
+    """Files as given; folders walked for documents of every format read (by extension), in name order."""
     for p in paths:
         if p.is_dir():
             yield from sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in SUFFIXES)
@@ -92,14 +91,17 @@ class _Read:
     extraction: Extraction | None = None
 
 
-def _read_and_extract(path: str, known_hash: str | None, vocab: Vocabulary | None = None) -> _Read:
-    """Pure of the file's bytes: what a worker process does."""
+def _read_and_extract(path: str, known_hash: str | None, vocab: Vocabulary | None = None,
+                      limits: ReadLimits | None = None) -> _Read:
+    """Pure of the file's bytes (the hash is of the original bytes, whatever the format): what a worker
+    process does."""
     try:
-        data = read_bytes(Path(path))
+        data = read_file(Path(path), limits)
         digest = hashlib.sha256(data).hexdigest()
         if digest == known_hash:
             return _Read(path, digest)
-        return _Read(path, digest, extraction=extract_source(prepare(decode(data, path), path), vocab or load()))
+        reading = read(data, path, limits)
+        return _Read(path, digest, extraction=extract_reading(reading, path, vocab or load()))
     except InputError as e:
         return _Read(path, problem=e.problem)
     except VanbanError as e:

@@ -68,5 +68,6 @@ class Header:
     distribution: tuple[str, ...] = ()
     symbol_span: tuple[int, int] | None = None
     subject_span: tuple[int, int] | None = None
+    date_span: tuple[int, int] | None = None
     province: str | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)

@@ -1,4 +1,4 @@
-"""Reading and normalising source text.
+"""Normalising source text (reading files is `graph/read`).
 
 Three views of one document, all of the same length so that an offset means the same character
 in each: `nfc` (the source after Unicode NFC, what mention offsets point into), `work` (look-alike
@@ -11,11 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
-
-from .errors import InputError
-
-MAX_BYTES = 20 * 1024 * 1024
 
 # Look-alikes of Đ/đ met in real files (Icelandic eth, African D), and typographic spaces.
 LOOKALIKES = str.maketrans(
@@ -79,62 +74,6 @@ def strip_marks(s: str) -> str:
     return "".join(c for c in s if not unicodedata.combining(c)).lower()
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-
-
-def decode(data: bytes, source: str) -> str:
-    """Bytes to text: UTF-8 (with or without BOM) or UTF-16 (BOM or evident); else InputError."""
-    if not data.strip():
-        raise InputError(source, "empty file")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as e:
-            raise InputError(source, f"broken UTF-16 at byte {e.start}") from None
-    else:
-        head = data[:4096]
-        even, odd = head[0::2].count(0), head[1::2].count(0)
-        if len(head) >= 4 and max(even, odd) > len(head) // 4 and min(even, odd) == 0:
-            try:
-                return data.decode("utf-16-le" if odd > even else "utf-16-be")
-            except UnicodeDecodeError:
-                pass
-    if b"\x00" in data[:65536]:
-        raise InputError(source, "binary file (NUL bytes), not a text document")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise InputError(
-            source,
-            f"not UTF-8 or UTF-16 (invalid byte 0x{data[e.start]:02x} at offset {e.start}; "
-            "a legacy encoding such as Windows-1258 or TCVN3? save it as UTF-8)",
-        ) from None
-    controls = len(_CONTROL.findall(text, 0, 65536))
-    if controls > max(8, len(text[:65536]) // 100):
-        raise InputError(source, "binary file (control characters), not a text document")
-    return text
-
-
-def read_bytes(path: Path) -> bytes:
-    """Read a source file, turning every OS failure into an InputError that names it."""
-    name = str(path)
-    if not path.exists():
-        raise InputError(name, "no such file")
-    if path.is_dir():
-        raise InputError(name, "is a directory, not a file")
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(name, f"too large ({size} bytes; the limit is {MAX_BYTES})")
-        return path.read_bytes()
-    except PermissionError:
-        raise InputError(name, "permission denied") from None
-    except OSError as e:
-        raise InputError(name, f"cannot read: {e.strerror or e}") from None
-
-
 # A line that ends in one of these words continues on the next line.
 _CONTINUES = re.compile(
     r"(?:\b(?:của|số|số:|về|và|ngày|tại|theo|thực hiện|với|cho|các|những|năm|tháng|hoặc|kèm|"
@@ -196,14 +135,12 @@ class Source:
     fold: str
 
 
-def prepare(raw: str, name: str = "<text>") -> Source:
-    """Normalise decoded text into the three aligned views."""
+def prepare(raw: str, name: str = "<text>", wrapped: bool = True) -> Source:
+    """Normalise decoded text into the three aligned views. `wrapped=False` says the reader already
+    made each paragraph one line (OCR joins the lines it saw wrapped): its line breaks all stand."""
     nfc = unicodedata.normalize("NFC", raw.replace("\r\n", "\n"))
     # NFC may recompose the CR-LF-free text; recompute so `nfc` is what offsets point into.
-    work = repair_breaks(map_lookalikes(nfc))
+    work = map_lookalikes(nfc)
+    if wrapped:
+        work = repair_breaks(work)
     return Source(name=name, nfc=nfc, work=work, fold=fold(work))
-
-
-def read_source(path: Path) -> Source:
-    """Read, decode and normalise one file."""
-    return prepare(decode(read_bytes(path), str(path)), str(path))

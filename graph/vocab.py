@@ -28,6 +28,7 @@ class KindCode:
     party_name: str
     state_name: str
     example: str
+    reported: str = ""  # the kind a citation with this code reports (QĐi → QĐ); empty: the code itself
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,11 @@ class Vocabulary:
 
     def code(self, code: str) -> KindCode | None:
         return _code_index(self).get(fold_key(code))
+
+    def reported_kind(self, code: str | None) -> str | None:
+        """The kind a document with this code reports (`QĐi` → `QĐ`; others as they are)."""
+        kc = self.code(code) if code else None
+        return (kc.reported or kc.code) if kc else code
 
     def issuer(self, code: str) -> IssuerCode | None:
         return _issuer_index(self).get(fold_key(code))
@@ -137,6 +143,7 @@ def load(folder: Path = VOCAB_DIR) -> Vocabulary:
             party_name=str(e.get("party_name") or e["name"]),
             state_name=str(e.get("state_name") or e["name"]),
             example=_need(e, "example", "kinds.toml"),
+            reported=str(e.get("reported") or ""),
         )
         for e in kinds.get("code", [])
     )

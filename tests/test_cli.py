@@ -32,11 +32,13 @@ def test_table_output() -> None:
 
 
 def test_bad_inputs(tmp_path: Path) -> None:
-    binary = tmp_path / "scan.pdf"
-    binary.write_bytes(b"%PDF-1.4\x00\x01\x02\x00binary\x00" * 20)
+    damaged = tmp_path / "scan.pdf"
+    damaged.write_bytes(b"%PDF-1.4\x00\x01\x02\x00binary\x00" * 20)
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    legacy = tmp_path / "legacy.txt"
+    garbled = tmp_path / "garbled.txt"
+    garbled.write_bytes(bytes(range(0x80, 0x100)) * 40)  # 8-bit, and Vietnamese in no encoding
+    legacy = tmp_path / "legacy.txt"  # Windows-1258: read, with a warning
     text = "Thực hiện Nghị quyết của Tỉnh ủy"
     legacy.write_bytes(b"".join(
         unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", ch)
@@ -48,15 +50,17 @@ def test_bad_inputs(tmp_path: Path) -> None:
     folder = tmp_path / "folder"
     folder.mkdir()
     missing = tmp_path / "missing.txt"
-    bad = [binary, empty, legacy, folder, missing]
-    done = run("extract", "--json", str(SEEDS[0]), *map(str, bad), str(SEEDS[1]))
+    bad = [damaged, empty, garbled, folder, missing]
+    done = run("extract", "--json", str(SEEDS[0]), *map(str, bad), str(legacy), str(SEEDS[1]))
     assert done.returncode == 2
-    assert len(done.stdout.splitlines()) == 2  # both good files still extracted
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(out) == 3  # both seeds and the Windows-1258 file still extracted
+    assert "windows-1258" in out[1]["warnings"][0] and "Nghị quyết" in out[1]["document"]["subject"]
     errors = done.stderr.strip().splitlines()
     assert len(errors) == len(bad)
     for path, line in zip(bad, errors, strict=True):
         assert str(path) in line
-    assert "binary" in errors[0] and "empty" in errors[1] and "UTF-8" in errors[2]
+    assert "damaged PDF" in errors[0] and "empty" in errors[1] and "UTF-8" in errors[2]
     assert "directory" in errors[3] and "no such file" in errors[4]
 
 

@@ -1,68 +1,12 @@
-"""Reading: encodings, normalisation, repaired line breaks, and aligned offsets."""
+"""Normalisation: repaired line breaks, folding, look-alikes, and aligned offsets (decoding files: test_read.py)."""
 
 from __future__ import annotations
-
-import unicodedata
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph.errors import InputError
-from graph.text import decode, fold, prepare, read_bytes, repair_breaks
-
-SAMPLE = "Thực hiện Nghị quyết số 02-NQ/TW của Bộ Chính trị"
-TONES = "\u0300\u0301\u0303\u0309\u0323"
-
-
-def windows_1258(text: str) -> bytes:
-    """Encode as Windows-1258 does: base letters precomposed, tone marks combining."""
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        d = unicodedata.normalize("NFD", ch)
-        tones = "".join(c for c in d if c in TONES)
-        base = unicodedata.normalize("NFC", "".join(c for c in d if c not in TONES))
-        out.append(base + tones)
-    return "".join(out).encode("cp1258")
-
-
-@pytest.mark.parametrize(
-    "data",
-    [
-        SAMPLE.encode("utf-8"),
-        b"\xef\xbb\xbf" + SAMPLE.encode("utf-8"),
-        SAMPLE.encode("utf-16"),
-        SAMPLE.encode("utf-16-le"),
-        SAMPLE.encode("utf-16-be"),
-    ],
-    ids=["utf-8", "utf-8-bom", "utf-16-bom", "utf-16-le", "utf-16-be"],
-)
-def test_decodes(data: bytes) -> None:
-    assert unicodedata.normalize("NFC", decode(data, "x")).strip() == SAMPLE
-
-
-@pytest.mark.parametrize(
-    ("data", "problem"),
-    [
-        (b"", "empty"),
-        (b"  \n\t ", "empty"),
-        (b"\x00\x01\x02\x03binary\x00\xff" * 10, "binary"),
-        (windows_1258("Thực hiện Nghị quyết của Tỉnh ủy"), "not UTF-8"),
-    ],
-    ids=["empty", "blank", "binary", "windows-1258"],
-)
-def test_decode_errors(data: bytes, problem: str) -> None:
-    with pytest.raises(InputError) as e:
-        decode(data, "doc.txt")
-    assert "doc.txt" in str(e.value) and problem in str(e.value)
-
-
-def test_read_errors(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no such file"):
-        read_bytes(tmp_path / "missing.txt")
-    with pytest.raises(InputError, match="directory"):
-        read_bytes(tmp_path)
+from graph.text import fold, prepare, repair_breaks
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,206 @@
+"""Old Vietnamese 8-bit encodings: TCVN3 (ABC, `.VnTime` fonts), VNI-Windows and Windows-1258.
+
+Tables are data (`data/vocab/encodings.toml`). Two ways in: a Word run whose font names its
+encoding (`.VnTime`, `VNI-Times`) is converted as such; a whole text of unknown encoding is decoded
+every way and the reading that looks most like Vietnamese wins (`guess`), with a warning that says so.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import VocabularyError
+from ..vocab import VOCAB_DIR
+
+ENCODINGS_FILE = VOCAB_DIR / "encodings.toml"
+_VOWELS = "aăâeêioôơuưy"
+
+
+@dataclass(frozen=True)
+class Tables:
+    tcvn3: dict[str, str]
+    tcvn3_fonts: tuple[str, ...]
+    upper_suffix: str
+    vni_fonts: tuple[str, ...]
+    vni_tones: dict[str, str]
+    vni_circumflex: dict[str, str]
+    vni_breve: dict[str, str]
+    vni_single: dict[str, str]
+    examples: tuple[tuple[str, str, str], ...]  # (encoding, legacy, text)
+
+
+@lru_cache(maxsize=2)
+def tables(path: Path = ENCODINGS_FILE) -> Tables:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        t, v = raw["tcvn3"], raw["vni"]
+        return Tables(
+            tcvn3=dict(t["map"]), tcvn3_fonts=tuple(t["fonts"]), upper_suffix=t["upper_suffix"],
+            vni_fonts=tuple(v["fonts"]), vni_tones=dict(v["tones"]), vni_circumflex=dict(v["circumflex"]),
+            vni_breve=dict(v["breve"]), vni_single=dict(v["single"]),
+            examples=tuple((e["encoding"], e["legacy"], e["text"]) for e in raw.get("example", [])),
+        )
+    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError) as e:
+        raise VocabularyError(f"{path}: {e}") from None
+
+
+def font_encoding(font: str | None) -> str | None:
+    """`tcvn3`, `tcvn3-upper` or `vni` for a legacy font name; None for a Unicode font."""
+    if not font:
+        return None
+    name, t = font.strip().lower(), tables()
+    if name.startswith(t.tcvn3_fonts):
+        return "tcvn3-upper" if name.endswith(t.upper_suffix) else "tcvn3"
+    if name.startswith(t.vni_fonts):
+        return "vni"
+    return None
+
+
+def from_tcvn3(s: str, upper: bool = False) -> str:
+    """Text whose characters are TCVN3 bytes read as Latin-1 (or cp1252) → Unicode.
+
+    VN3 has no capitals for most marked letters (a capital font drew them): in a word otherwise in
+    capitals (`VIệT`), they are put in capitals too."""
+    out = s.translate(_tcvn3_translation())
+    return out.upper() if upper else re.sub(r"\w+", _capitalise_marked, out)
+
+
+def _capitalise_marked(m: re.Match[str]) -> str:
+    word = m.group()
+    capitals = sum(1 for c in word if c.isupper())
+    small = [c for c in word if c.islower()]
+    return word.upper() if capitals >= 2 and small and all(not c.isascii() for c in small) else word
+
+
+@lru_cache(maxsize=1)
+def _tcvn3_translation() -> dict[int, str]:
+    return {ord(k): v for k, v in tables().tcvn3.items()}
+
+
+def from_vni(s: str) -> str:
+    """Text whose characters are VNI-Windows bytes read as cp1252 → Unicode (NFC)."""
+    t = tables()
+    out: list[str] = []
+    for ch in s:
+        prev = out[-1] if out else ""
+        base = unicodedata.normalize("NFD", prev)[:1].lower()
+        marked = len(unicodedata.normalize("NFD", prev)) > 1
+        if ch in t.vni_tones and base in _VOWELS and prev and not _has_tone(prev):
+            out[-1] = unicodedata.normalize("NFC", prev + t.vni_tones[ch])
+        elif ch in t.vni_circumflex and base in "aeo" and not marked:
+            out[-1] = unicodedata.normalize("NFC", prev + "\u0302" + t.vni_circumflex[ch])
+        elif ch in t.vni_breve and base == "a" and not marked:
+            out[-1] = unicodedata.normalize("NFC", prev + "\u0306" + t.vni_breve[ch])
+        elif ch in t.vni_single:
+            out.append(t.vni_single[ch])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def _has_tone(ch: str) -> bool:
+    return any(c in _TONE_MARKS for c in unicodedata.normalize("NFD", ch))
+
+
+def convert(s: str, encoding: str) -> str:
+    """Convert one run of text in a named legacy encoding."""
+    if encoding == "vni":
+        return from_vni(s)
+    if encoding.startswith("tcvn3"):
+        return from_tcvn3(s, upper=encoding == "tcvn3-upper")
+    return s
+
+
+# -- guessing the encoding of a whole text ----------------------------------------------------------
+
+_ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
+_NUCLEUS = r"(?:[aăâeêioôơuưy]{1,3})"
+_CODA = r"(?:ch|ng|nh|[cmnpt])?"
+_SYLLABLE = re.compile(rf"^{_ONSET}{_NUCLEUS}{_CODA}$")
+_WORD = re.compile(r"[^\W\d_]+")
+_TONELESS = str.maketrans({"Đ": "đ"})
+
+
+def _is_syllable(word: str) -> bool:
+    """A word that could be a Vietnamese syllable: onset, vowels, coda, at most one tone mark."""
+    d = unicodedata.normalize("NFD", word.lower().translate(_TONELESS))
+    tones = sum(1 for c in d if c in _TONE_MARKS)
+    if tones > 1:
+        return False
+    bare = unicodedata.normalize("NFC", "".join(c for c in d if c not in _TONE_MARKS))
+    return bool(_SYLLABLE.match(bare))
+
+
+def vietnamese_score(text: str, sample: int = 200_000) -> float:
+    """Share of the words of `text` that are Vietnamese syllables (0–1): how Vietnamese a reading looks."""
+    words = _WORD.findall(text[:sample])
+    if not words:
+        return 0.0
+    return sum(1 for w in words if _is_syllable(w)) / len(words)
+
+
+def _marked_share(text: str, sample: int = 200_000) -> float:
+    """Share of the words that carry a Vietnamese mark: a Latin-only text scores 0 here."""
+    words = _WORD.findall(text[:sample])
+    if not words:
+        return 0.0
+    plain = re.compile(r"^[A-Za-z]+$")
+    return sum(1 for w in words if not plain.match(w)) / len(words)
+
+
+@dataclass(frozen=True)
+class Guess:
+    text: str
+    encoding: str
+    score: float
+
+
+def readings(data: bytes) -> list[Guess]:
+    """Every legacy reading of 8-bit bytes, best first."""
+    found: list[Guess] = []
+    for name, text in (
+        ("windows-1258", unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))),
+        ("TCVN3", from_tcvn3(data.decode("latin-1"))),
+        ("VNI", from_vni(data.decode("cp1252", errors="replace"))),
+    ):
+        found.append(Guess(text, name, vietnamese_score(text) * min(1.0, 4 * _marked_share(text))))
+    return sorted(found, key=lambda g: g.score, reverse=True)
+
+
+def guess(data: bytes) -> Guess | None:
+    """The reading of 8-bit bytes that looks Vietnamese, or None when none does."""
+    best = readings(data)[0]
+    return best if best.score >= 0.5 else None
+
+
+# Characters that TCVN3 text shows when read as Latin-1/cp1252 and that Vietnamese text never holds.
+_TCVN3_SIGNS = frozenset("¡¢£¤¥¦§¨©ª«¬\u00ad®µ¶·¸¹»¼½¾ÆÇÈËÌÎÏÑÖ×ØÜÞßäåæçëîïñöøûüþ")
+_VNI_SIGNS = re.compile(r"[aeiouyAEIOUY][øûõïØÛÕÏåäëüÅÄËÜ]|[öÖ][ôÔ]")
+
+
+def repair_mojibake(text: str) -> tuple[str, str | None]:
+    """A Unicode text that is really TCVN3 or VNI (an old file converted as if it were Latin-1), read
+    again; returns the text and the encoding it was read as (None: left alone)."""
+    sample = text[:200_000]
+    words = _WORD.findall(sample)
+    if len(words) < 5:
+        return text, None
+    before = vietnamese_score(sample)
+    signs = sum(1 for c in sample if c in _TCVN3_SIGNS)
+    if signs >= max(5, len(words) // 20):
+        converted = from_tcvn3(text)
+        if vietnamese_score(converted[:200_000]) > before + 0.15:
+            return converted, "TCVN3"
+    if len(_VNI_SIGNS.findall(sample)) >= max(5, len(words) // 20):
+        converted = from_vni(text)
+        if vietnamese_score(converted[:200_000]) > before + 0.15:
+            return converted, "VNI"
+    return text, None

@@ -1,0 +1,180 @@
+"""PDF → text: the text layer where a page has one (PDFium, through pypdfium2: Apache-2.0/BSD), OCR
+for the pages that are scans, then what is not the document taken out — page numbers, running headers
+and footers repeated on every page — and symbols broken over two lines joined again.
+
+A page is a scan when it holds almost no text of its own (a signature stamp's few characters do not
+count) but an image covering much of it; only such pages go to OCR, so a signed PDF with one scanned
+annex costs one page of OCR.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from functools import lru_cache
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image
+
+from ..errors import InputError
+from ..text import strip_marks
+from ..vocab import load
+from .model import PageProgress, Reading, ReadLimits
+from .ocr import Line, PageLines, assemble, ocr_pages
+from .repair import SYMBOL_BREAK, SYMBOL_REST
+
+SCAN_MAX_LETTERS = 200  # a page with fewer letters of text layer may be a scan…
+SCAN_MIN_IMAGE_SHARE = 0.3  # …when images cover this share of it
+_LETTER = re.compile(r"[^\W\d_]")
+_PAGE_NUMBER = re.compile(r"^[\s\-–—(\[]*(?:trang|page)?\s*(\d{1,4})(?:\s*/\s*\d{1,4})?[\s\-–—)\]]*$", re.IGNORECASE)
+EDGE_LINES = 3  # lines at the top and at the bottom of a page where running headers and footers stand
+
+
+def read_pdf(data: bytes, name: str, limits: ReadLimits, on_page: PageProgress | None = None) -> Reading:
+    pdf = _open(data, name)
+    try:
+        n = len(pdf)
+        if n == 0:
+            raise InputError(name, "a PDF with no pages")
+        if n > limits.max_pages:
+            raise InputError(name, f"{n} pages; the limit is {limits.max_pages} (raise it with --max-pages)")
+        layer: dict[int, PageLines] = {}
+        scans: list[int] = []
+        for i in range(n):
+            page = pdf[i]
+            text = _page_text(page)
+            if _is_scan(page, text):
+                scans.append(i)
+            else:
+                layer[i + 1] = PageLines(i + 1, tuple(Line(t) for t in text.split("\n")))
+                if on_page and not scans:
+                    on_page(i + 1, n)
+        ocred = ocr_pages(_renders(pdf, scans, limits, name), name, limits, len(scans), on_page) if scans else {}
+    finally:
+        pdf.close()
+    pages = [layer.get(k) or ocred.get(k) or PageLines(k, ()) for k in range(1, n + 1)]
+    text, starts, ocr, warnings = assemble(clean(pages))
+    return Reading(text, "pdf", n, ocr, warnings, starts)
+
+
+def _open(data: bytes, name: str) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        msg = str(e).lower()
+        if "password" in msg:
+            raise InputError(name, "an encrypted, password-protected PDF: vanban cannot open it") from None
+        raise InputError(name, f"a damaged PDF that PDFium cannot open ({e})") from None
+
+
+def _page_text(page: pdfium.PdfPage) -> str:
+    raw = page.get_textpage().get_text_range()
+    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
+    return "\n".join(ln.rstrip() for ln in text.replace("\x00", "").split("\n"))
+
+
+def _is_scan(page: pdfium.PdfPage, text: str) -> bool:
+    if len(_LETTER.findall(text)) >= SCAN_MAX_LETTERS:
+        return False
+    width, height = page.get_size()
+    area = max(width * height, 1.0)
+    covered = 0.0
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
+        left, bottom, right, top = obj.get_bounds()
+        w = max(0.0, min(right, width) - max(left, 0.0))
+        h = max(0.0, min(top, height) - max(bottom, 0.0))
+        covered += w * h
+    return bool(covered / area >= SCAN_MIN_IMAGE_SHARE)
+
+
+def _renders(pdf: pdfium.PdfDocument, pages: list[int], limits: ReadLimits, name: str
+             ) -> Iterator[tuple[int, Image.Image]]:
+    """Scanned pages as grey images at `limits.dpi`, smaller where a page is huge (the pixel cap).
+    PDFium is not thread-safe: pages are rendered here, one at a time, and OCR'd in parallel."""
+    for i in pages:
+        page = pdf[i]
+        width, height = page.get_size()
+        scale = limits.dpi / 72
+        pixels = width * height * scale * scale
+        if pixels > limits.max_pixels:
+            scale *= (limits.max_pixels / pixels) ** 0.5
+        try:
+            image = page.render(scale=scale).to_pil().split()[0]
+        except pdfium.PdfiumError as e:
+            raise InputError(name, f"cannot render page {i + 1} for OCR ({e})") from None
+        yield i + 1, image
+
+
+# -- what is not the document ----------------------------------------------------------------------
+
+def clean(pages: list[PageLines]) -> list[PageLines]:
+    """Drop page numbers and running headers/footers; join symbols broken at a line's end."""
+    running = _running_lines(pages)
+    out = []
+    for page in pages:
+        lines = list(page.lines)
+        edges = _edge_indexes(lines)
+        keep = [ln for k, ln in enumerate(lines)
+                if not (k in edges and (_is_page_number(ln.text, page.number) or _shape(ln.text) in running))]
+        out.append(PageLines(page.number, tuple(_join_symbols(keep)), page.ocr, page.warnings))
+    return out
+
+
+def _edge_indexes(lines: list[Line]) -> set[int]:
+    filled = [k for k, ln in enumerate(lines) if ln.text.strip()]
+    return set(filled[:EDGE_LINES]) | set(filled[-EDGE_LINES:])
+
+
+def _shape(text: str) -> str:
+    """A line with its digits and spaces out: a running header numbered per page keeps one shape."""
+    return re.sub(r"[\d\s]+", "", text).casefold()
+
+
+def _is_page_number(text: str, page: int) -> bool:
+    m = _PAGE_NUMBER.match(text)
+    return m is not None and abs(int(m.group(1)) - page) <= 2
+
+
+def _running_lines(pages: list[PageLines]) -> set[str]:
+    """Shapes of lines that stand at the edge of most pages (an owner's notice, the symbol, a site).
+    The national and Party mottos are never running lines: a bound collection of one-page documents
+    opens every page with them."""
+    if len(pages) < 2:
+        return set()
+    seen: Counter[str] = Counter()
+    for page in pages:
+        lines = list(page.lines)
+        seen.update({_shape(lines[k].text) for k in _edge_indexes(lines)} - {""})
+    need = max(2, (len(pages) + 1) // 2)
+    mottos = _motto_shapes()
+    return {shape for shape, count in seen.items()
+            if count >= need and len(shape) >= 3 and not any(m in _letters(shape) for m in mottos)}
+
+
+@lru_cache(maxsize=1)
+def _motto_shapes() -> tuple[str, ...]:
+    return tuple(_letters(m) for m in load().mottos)
+
+
+def _letters(s: str) -> str:
+    return re.sub(r"[\W\d_]+", "", strip_marks(s))
+
+
+def _join_symbols(lines: list[Line]) -> Iterator[Line]:
+    """`71/2016/NĐ-` at the end of a line and `CP` at the start of the next are one symbol."""
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        nxt = lines[k + 1] if k + 1 < len(lines) else None
+        last = line.text.rsplit(" ", 1)[-1]
+        if nxt is not None and SYMBOL_BREAK.search(last) and SYMBOL_REST.match(nxt.text):
+            shift = len(line.text)
+            words = line.words + tuple((s + shift, e + shift, c) for s, e, c in nxt.words)
+            yield Line(line.text + nxt.text, words)
+            k += 2
+            continue
+        yield line
+        k += 1

@@ -1,0 +1,62 @@
+"""Text files: UTF-8 (± BOM), UTF-16, and the old 8-bit Vietnamese encodings recognised by content."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import InputError
+from . import legacy
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def decode(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
+    """Bytes to text and the warnings of the reading: UTF-8 (with or without BOM), UTF-16 (BOM or
+    evident), else an 8-bit Vietnamese encoding that the text itself gives away (Windows-1258, TCVN3,
+    VNI); InputError otherwise."""
+    if not data.strip():
+        raise InputError(source, "empty file")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), ()
+        except UnicodeDecodeError as e:
+            raise InputError(source, f"broken UTF-16 at byte {e.start}") from None
+    else:
+        head = data[:4096]
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if len(head) >= 4 and max(even, odd) > len(head) // 4 and min(even, odd) == 0:
+            try:
+                return data.decode("utf-16-le" if odd > even else "utf-16-be"), ()
+            except UnicodeDecodeError:
+                pass
+    if b"\x00" in data[:65536]:
+        raise InputError(source, "binary file (NUL bytes), not a text document")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return _eight_bit(data, source, e)
+    _refuse_binary(text, source)
+    repaired, encoding = legacy.repair_mojibake(text)
+    if encoding:
+        return repaired, (f"the text was {encoding} stored as if it were Latin-1; read as {encoding}",)
+    return text, ()
+
+
+def _eight_bit(data: bytes, source: str, error: UnicodeDecodeError) -> tuple[str, tuple[str, ...]]:
+    found = legacy.guess(data)
+    if found is None:
+        raise InputError(
+            source,
+            f"not UTF-8 or UTF-16 (invalid byte 0x{data[error.start]:02x} at offset {error.start}), and no "
+            "Vietnamese 8-bit encoding (Windows-1258, TCVN3, VNI) reads it: save it as UTF-8",
+        )
+    _refuse_binary(found.text, source)
+    return found.text, (f"not UTF-8: read as {found.encoding} (the text looks Vietnamese that way; check it)",)
+
+
+def _refuse_binary(text: str, source: str) -> None:
+    controls = len(_CONTROL.findall(text, 0, 65536))
+    if controls > max(8, len(text[:65536]) // 100):
+        raise InputError(source, "binary file (control characters), not a text document")
