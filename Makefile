@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean extract
+.PHONY: run test lint bench clean extract sysdeps
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -12,15 +12,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) sysdeps
+
+# Tesseract + its Vietnamese model and LibreOffice Writer: installed with apt-get when run as root on
+# Debian, else a line saying what to install (everything else works without them).
+sysdeps:
+	@scripts/sysdeps
 
 # `make run`: install, read data/documents/ into var/store (unchanged files are skipped), serve on :8000.
-run: $(STAMP)
+run: $(STAMP) sysdeps
 	$(BIN)/vanban extract data/documents/*
 	$(BIN)/vanban ingest data/documents
 	$(BIN)/vanban serve --host 127.0.0.1 --port 8000
 
-test: $(STAMP)
+test: $(STAMP) sysdeps
 	$(BIN)/ruff check graph api tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest
@@ -28,7 +33,7 @@ test: $(STAMP)
 # `make bench` (10k documents, a few minutes) or `make bench SIZE=1000000` (national scale; ~16 GB of
 # N-Quads and ~30 min the first time, under var/bench/). Prints a table; writes var/bench/result-SIZE.json.
 SIZE ?= 10000
-bench: $(STAMP)
+bench: $(STAMP) sysdeps
 	$(BIN)/python bench/run.py --size $(SIZE)
 
 clean:

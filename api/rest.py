@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
+from graph import sources
 from graph.documents import (
     DEFAULT_DOWN,
     DEFAULT_UP,
@@ -39,6 +40,8 @@ Relations = Annotated[str | None, Query(pattern=f"^{_REL}(?:,{_REL})*$",
 Cursor = Annotated[str | None, Query(pattern="^[0-9]*$", description="next_cursor of the previous page")]
 ExportFormat = Literal["ttl", "nt", "jsonld", "trig", "nq", "graphml", "gexf", "csv", "cytoscape"]
 Direction = Literal["down", "up", "both"]
+SourceId = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,200}$", description="a source's id (its graph's last "
+                                                                             "segment)")]
 
 
 def current_index(request: Request) -> LineageIndex:
@@ -137,6 +140,36 @@ async def get_path(request: Request, from_: Annotated[str, Query(alias="from")],
     return {"ok": True, "from": from_, "to": to, "reversed": reverse, "steps": [
         {"from": summary(idx, x), "to": summary(idx, y), "relation": rel,
          "evidence": evidence.get((x, y, rel), [])} for x, y, rel in chain]}
+
+
+@router.get("/documents/{key}/sources", operation_id="get_document_sources",
+            summary="The source files that describe a document, and how each was read")
+async def get_document_sources(request: Request, store: StoreDep, key: str) -> dict[str, Any]:
+    from graph.documents import find
+
+    idx = current_index(request)
+    iri = idx.nodes.columns["iri"][find(idx, key)]
+    return {"ok": True, "document": key, "items": await asyncio.to_thread(sources.sources_of, store, iri)}
+
+
+@router.get("/sources/{source}", operation_id="get_source", summary="A source file: its path, hash, format, "
+            "pages and OCR confidence")
+async def get_source(store: StoreDep, source: SourceId) -> dict[str, Any]:
+    return {"ok": True} | await asyncio.to_thread(sources.record, store, source)
+
+
+@router.get("/sources/{source}/text", operation_id="get_source_text",
+            summary="A source's text as read, with a quote marked (evidence offsets point into it)")
+async def get_source_text(
+    store: StoreDep, source: SourceId,
+    start: Annotated[int | None, Query(ge=0, description="start of the span to mark")] = None,
+    end: Annotated[int | None, Query(ge=0, description="end of the span to mark (exclusive)")] = None,
+    evidence: Annotated[int | None, Query(ge=1, description="mark this evidence node's mention instead")] = None,
+    window: Annotated[int | None, Query(ge=0, le=1_000_000, description="characters either side of the span "
+                                        "to return (default: the whole text)")] = None,
+    words: Annotated[bool, Query(description="each OCR word with its confidence (scans)")] = False,
+) -> dict[str, Any]:
+    return await asyncio.to_thread(sources.text, store, source, start, end, evidence, window, words)
 
 
 @router.get("/conflicts", operation_id="get_conflicts", summary="Facts the sources disagree on")

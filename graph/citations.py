@@ -252,7 +252,7 @@ def find_mentions(src: Source, vocab: Vocabulary) -> list[Mention]:
                 law_name = work[kw_start : kw_start + len(kind_word) + 1 + len(kb.group("name"))]
                 law_name = re.sub(r"\s+", " ", law_name).strip()
         before = folded[max(0, kw_start - 40) : kw_start]
-        if _FORM_BEFORE.search(before) or (kind_word is None and sym.needs_word):
+        if _FORM_BEFORE.search(before) or (kind_word is None and sym.needs_word and not _numbered(work, s, sym, vocab)):
             continue  # a form code (Mẫu số 01/…), or a công văn number with no word naming a document
         if _OWN_NUMBER_BEFORE.search(folded[max(0, s - 20) : s]):
             continue  # the document's own "Số:" line
@@ -420,6 +420,18 @@ def share_list_attributes(mentions: list[Mention], work: str) -> list[Mention]:
 def _year_in(title: str) -> int | None:
     m = re.search(r"năm[ ]+((?:19|20)\d\d)", title)
     return int(m.group(1)) if m else None
+
+
+_NUMBER_WORD = re.compile(r"(?<=[\w,;)])[ ]+số[ ]*:?[ ]*$")
+
+
+def _numbered(work: str, s: int, sym: Symbol, vocab: Vocabulary) -> bool:
+    """A symbol with no kind in it still names a document where the sentence gives it a number (`… phê
+    duyệt số 204/UB-QĐ-NĐ`, `các Nghị định … số : 88/CP, …, số 60/CP`) and it carries a known issuer code:
+    old local symbols put their kind inside (`UB-QĐ-NĐ`) or leave it out (`88/CP` for a decree)."""
+    if not _NUMBER_WORD.search(work[max(0, s - 30) : s]):
+        return False
+    return any(vocab.issuer(code) or vocab.code(code) for code in re.split(r"[-/]", sym.issuer or ""))
 
 
 def _row_date(work: str, pos: int) -> str | None:

@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -16,10 +17,11 @@ from pyoxigraph import QueryResultsFormat, RdfFormat
 from .documents import DEFAULT_DOWN, DEFAULT_UP, lineage_page, relation_set, resolve
 from .errors import InputError, VanbanError
 from .export import FORMATS, export
-from .extract import Extraction, extract_path
+from .extract import Extraction, extract_path, extract_reading
 from .identity import DEFAULT_BASE, Iris
-from .ingest import IngestReport, ingest, load_dumps, remove, totals
+from .ingest import IngestReport, ingest, iter_sources, load_dumps, remove, totals
 from .lineage import Collector, LineageIndex
+from .read import Reading, ReadLimits, read, read_file
 from .store import GraphStore
 from .vocab import load
 
@@ -46,16 +48,47 @@ def _table(ex: Extraction, out: TextIO) -> None:
         out.write(f"   warning: {w}\n")
 
 
+def _limits(args: argparse.Namespace) -> ReadLimits:
+    base = ReadLimits()
+    return replace(base, max_pages=args.max_pages or base.max_pages, ocr_workers=args.ocr_workers or base.ocr_workers)
+
+
+def _text(path: str, reading: Reading, as_json: bool, out: TextIO) -> None:
+    """The text as read, for a user checking what vanban saw (an OCR result above all)."""
+    if as_json:
+        ocr = reading.ocr
+        out.write(json.dumps({
+            "source": path, "source_format": reading.format, "pages": reading.pages,
+            "page_starts": list(reading.page_starts), "warnings": list(reading.warnings), "text": reading.text,
+            "ocr": None if ocr is None else ocr.summary() | {
+                "words": [[w.start, w.end, round(w.confidence, 1), w.page] for w in ocr.words]},
+        }, ensure_ascii=False) + "\n")
+        return
+    what = reading.format + (f", {reading.pages} pages" if reading.pages else "")
+    if reading.ocr:
+        what += f", OCR of {reading.ocr.pages} pages at mean word confidence {reading.ocr.mean_confidence:.1f}"
+    out.write(f"== {path} ({what})\n")
+    for w in reading.warnings:
+        out.write(f"   warning: {w}\n")
+    out.write(reading.text.rstrip("\n") + "\n")
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
-    vocab = load()
+    vocab, limits = load(), _limits(args)
     failed = 0
     for name in args.files:
         try:
-            ex = extract_path(Path(name), vocab)
+            reading = read(read_file(Path(name), limits), name, limits)
+            if args.text:
+                _text(name, reading, args.json, sys.stdout)
+                continue
+            ex = extract_reading(reading, name, vocab)
         except InputError as e:
             failed += 1
             print(f"vanban: {e}", file=sys.stderr)
             continue
+        finally:
+            sys.stdout.flush()
         if args.json:
             sys.stdout.write(json.dumps(ex.to_json(), ensure_ascii=False) + "\n")
         else:
@@ -66,16 +99,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_warnings(args: argparse.Namespace) -> int:
     """List the files whose extraction left warnings (and those that could not be read)."""
-    vocab = load()
-    paths: list[Path] = []
-    for name in args.paths:
-        p = Path(name)
-        paths.extend(sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in (".txt", ".md"))
-                     if p.is_dir() else [p])
+    vocab, limits = load(), _limits(args)
+    paths = list(iter_sources(Path(name) for name in args.paths))
     failed = with_warnings = 0
     for p in paths:
         try:
-            ex = extract_path(p, vocab)
+            ex = extract_path(p, vocab, limits)
         except InputError as e:
             failed += 1
             print(f"{p}\tERROR\t{e.problem}")
@@ -95,16 +124,33 @@ def _open_store(args: argparse.Namespace) -> GraphStore:
     return GraphStore(Path(args.store), Iris(args.base.rstrip("/")))
 
 
-def _progress(n: int, total: int, name: str) -> None:
-    if sys.stderr.isatty():
-        width = 30
-        done = int(width * n / max(total, 1))
-        sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {n}/{total} {name[-40:]:<40}")
-        if n == total:
+class _Progress:
+    """The ingest's progress on stderr: files done of all, and the pages of a long scan as OCR reads
+    them (a 300-page scan would otherwise sit still for minutes). Not on a terminal: a line per file,
+    and one per ten pages."""
+
+    def __init__(self) -> None:
+        self.files = (0, 0)
+
+    def file(self, n: int, total: int, name: str) -> None:
+        self.files = (n, total)
+        self._show(name, "", True)
+        if n == total and sys.stderr.isatty():
             sys.stderr.write("\n")
-    else:
-        sys.stderr.write(f"ingest {n}/{total} {name}\n")
-    sys.stderr.flush()
+
+    def pages(self, name: str, done: int, total: int) -> None:
+        if total > 1:
+            self._show(name, f" page {done}/{total}", done % 10 == 0 or done == total)
+
+    def _show(self, name: str, pages: str, log: bool) -> None:
+        n, total = self.files
+        if sys.stderr.isatty():
+            width = 30
+            bar = int(width * n / max(total, 1))
+            sys.stderr.write(f"\r[{'#' * bar}{'.' * (width - bar)}] {n}/{total} {name[-40:]:<40}{pages:<16}")
+        elif log:
+            sys.stderr.write(f"ingest {n}/{total} {name}{pages}\n")
+        sys.stderr.flush()
 
 
 def _lineage_path(args: argparse.Namespace) -> Path:
@@ -114,8 +160,10 @@ def _lineage_path(args: argparse.Namespace) -> Path:
 def cmd_ingest(args: argparse.Namespace) -> int:
     store = _open_store(args)
     empty_before, collected = store.is_empty(), Collector()
-    report = ingest([Path(p) for p in args.paths], store, progress=None if args.quiet else _progress,
-                    workers=args.workers, collect=collected.add_nquads)
+    shown = None if args.quiet else _Progress()
+    report = ingest([Path(p) for p in args.paths], store, progress=shown.file if shown else None,
+                    workers=args.workers, collect=collected.add_nquads, limits=_limits(args),
+                    on_pages=shown.pages if shown else None)
     t0 = time.perf_counter()  # keep the lineage index in step: extended by what was added, else rebuilt
     LineageIndex.refresh(store, _lineage_path(args), report.since, report.added, replaced=bool(report.replaced),
                          collected=collected, empty_before=empty_before)
@@ -238,6 +286,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
+def _read_options(p: argparse.ArgumentParser) -> None:
+    d = ReadLimits()
+    p.add_argument("--max-pages", type=int, default=None, metavar="N",
+                   help=f"refuse PDFs and TIFFs of more pages (default: {d.max_pages})")
+    p.add_argument("--ocr-workers", type=int, default=None, metavar="N",
+                   help="Tesseract processes at once for a scan (default: one per core)")
+
+
 def _store_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", default=str(DEFAULT_STORE), help="store folder (default: var/store)")
     p.add_argument("--base", default=DEFAULT_BASE, help=f"base of the IRIs (default: {DEFAULT_BASE})")
@@ -250,14 +306,19 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("extract", help="read documents; print what each cites (--json: JSON Lines)")
     ex.add_argument("files", nargs="+", metavar="FILE")
     ex.add_argument("--json", action="store_true", help="one JSON object per file (the extraction contract)")
+    ex.add_argument("--text", action="store_true", help="print the text as read (check an OCR result); with "
+                    "--json: with its format, pages and each OCR word's confidence")
+    _read_options(ex)
     ex.set_defaults(func=cmd_extract)
     wa = sub.add_parser("warnings", help="list files (or folders of files) whose extraction left warnings")
     wa.add_argument("paths", nargs="+", metavar="PATH")
+    _read_options(wa)
     wa.set_defaults(func=cmd_warnings)
     ing = sub.add_parser("ingest", help="read files and folders into the store (unchanged files skipped)")
     ing.add_argument("paths", nargs="+", metavar="PATH")
     ing.add_argument("--quiet", action="store_true", help="no progress")
     ing.add_argument("--workers", type=int, default=None, help="extraction processes (default: cores - 1; 0: none)")
+    _read_options(ing)
     _store_options(ing)
     ing.set_defaults(func=cmd_ingest)
     ld = sub.add_parser("load", help="build a new store from N-Quads dumps (bulk loader; the store must be empty)")

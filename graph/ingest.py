@@ -11,14 +11,16 @@ kept, and marked).
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -26,7 +28,7 @@ from .errors import InputError, VanbanError
 from .extract import Extraction, extract_reading
 from .identity import source_id
 from .rdf import RDF_TYPE, RELATION_PROPERTY, Built, build, vb
-from .read import SUFFIXES, ReadLimits, read, read_file
+from .read import SUFFIXES, PageProgress, ReadLimits, read, read_file
 from .store import GraphStore, quads_to_insert
 from .vocab import Vocabulary, load
 
@@ -92,7 +94,7 @@ class _Read:
 
 
 def _read_and_extract(path: str, known_hash: str | None, vocab: Vocabulary | None = None,
-                      limits: ReadLimits | None = None) -> _Read:
+                      limits: ReadLimits | None = None, on_page: PageProgress | None = None) -> _Read:
     """Pure of the file's bytes (the hash is of the original bytes, whatever the format): what a worker
     process does."""
     try:
@@ -100,7 +102,7 @@ def _read_and_extract(path: str, known_hash: str | None, vocab: Vocabulary | Non
         digest = hashlib.sha256(data).hexdigest()
         if digest == known_hash:
             return _Read(path, digest)
-        reading = read(data, path, limits)
+        reading = read(data, path, limits, on_page)
         return _Read(path, digest, extraction=extract_reading(reading, path, vocab or load()))
     except InputError as e:
         return _Read(path, problem=e.problem)
@@ -108,18 +110,51 @@ def _read_and_extract(path: str, known_hash: str | None, vocab: Vocabulary | Non
         return _Read(path, problem=str(e))
 
 
-def _star(job: tuple[str, str | None]) -> _Read:
-    return _read_and_extract(*job)
+PagesSeen = Callable[[str, int, int], None]  # (file, pages done, pages in all): a long scan's OCR
+_PAGE_EVENTS: Any = None  # in a worker process: where page events go (the ingest's queue)
 
 
-def _reads(jobs: list[tuple[str, str | None]], vocab: Vocabulary | None, workers: int) -> Iterator[_Read]:
-    """Results in file order; in worker processes when there are enough files to pay for them."""
+def _star(job: tuple[str, str | None, ReadLimits]) -> _Read:
+    path, known, limits = job
+    events = _PAGE_EVENTS
+    on_page = None if events is None else (lambda done, total: events.put((path, done, total)))
+    return _read_and_extract(path, known, None, limits, on_page)
+
+
+def _reads(jobs: list[tuple[str, str | None]], vocab: Vocabulary | None, workers: int, limits: ReadLimits,
+           on_pages: PagesSeen | None) -> Iterator[_Read]:
+    """Results in file order; in worker processes when there are enough files to pay for them (each
+    then OCRs with its share of the cores)."""
     if workers < 1 or vocab is not None or len(jobs) < PARALLEL_FROM:
         for path, known in jobs:
-            yield _read_and_extract(path, known, vocab)
+            seen = None if on_pages is None else (lambda done, total, p=path: on_pages(p, done, total))
+            yield _read_and_extract(path, known, vocab, limits, seen)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_leave_with, initargs=(os.getpid(),)) as pool:
-        yield from pool.map(_star, jobs, chunksize=16)
+    share = replace(limits, ocr_workers=max(1, limits.ocr_workers // workers))
+    events: Any = multiprocessing.SimpleQueue() if on_pages else None
+    relay = threading.Thread(target=_relay, args=(events, on_pages), daemon=True) if on_pages else None
+    if relay:
+        relay.start()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_start,
+                                 initargs=(os.getpid(), events)) as pool:
+            yield from pool.map(_star, [(p, k, share) for p, k in jobs], chunksize=4)
+    finally:
+        if relay and events is not None:
+            events.put(None)
+            relay.join(timeout=5)
+
+
+def _relay(events: Any, on_pages: PagesSeen) -> None:
+    """In the ingest: page events from the workers to the progress display."""
+    while (item := events.get()) is not None:
+        on_pages(*item)
+
+
+def _worker_start(parent: int, events: Any) -> None:
+    global _PAGE_EVENTS
+    _PAGE_EVENTS = events
+    _leave_with(parent)
 
 
 def _leave_with(parent: int) -> None:
@@ -176,12 +211,14 @@ class _Batch:
 def ingest(
     paths: Iterable[Path], store: GraphStore, vocab: Vocabulary | None = None, progress: Progress | None = None,
     *, workers: int | None = None, batch: int = BATCH, collect: Callable[[str], None] | None = None,
+    limits: ReadLimits | None = None, on_pages: PagesSeen | None = None,
 ) -> IngestReport:
-    """Ingest files and folders; never stops for one bad file.
+    """Ingest files and folders of any format read; never stops for one bad file.
 
     `workers` extraction processes (default: one per core beyond this one, at least one; 0 = none); `batch` new
     sources per write; `collect` is handed the N-Quads of each write of new sources once it is stored (the
-    lineage index takes them from there instead of reading them back)."""
+    lineage index takes them from there instead of reading them back); `limits` bound each file's reading;
+    `on_pages` hears of each page a scan's OCR reads."""
     v = vocab or load()
     report = IngestReport(since=store.stamp())
     started = time.perf_counter()
@@ -204,7 +241,10 @@ def ingest(
             if progress:
                 progress(done, len(files), name)
 
-    for name, graph, got in zip(names, graphs, _reads(jobs, vocab, n_workers), strict=True):
+    if progress:
+        progress(0, len(files), "")
+    reads = _reads(jobs, vocab, n_workers, limits or ReadLimits(), on_pages)
+    for name, graph, got in zip(names, graphs, reads, strict=True):
         if got.problem:
             report.failed.append((got.path, got.problem))
             tick([name])

@@ -8,6 +8,7 @@ link, an evidence node with the quote and offsets. Terms are made here and nowhe
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
 from .extract import Citation, Extraction
 from .identity import UNKNOWN, DocKey, Iris, issuer_scope, key_for, named_key, norm_number, slug
+from .read import Reading
 from .symbols import parse_symbol
 from .vocab import Vocabulary
 
@@ -70,6 +72,10 @@ def _string(value: str) -> str:
 
 def _integer(value: int) -> str:
     return f'"{value}"^^<{XSD}integer>'
+
+
+def _decimal(value: float) -> str:
+    return f'"{value:.2f}"^^<{XSD}decimal>'
 
 
 def _date(value: str) -> str:
@@ -227,6 +233,8 @@ def build(
     b.add(g, _vb("contentHash"), _string(content_hash))
     stamp = (now or dt.datetime.now(dt.UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
     b.add(g, _GENERATED, f'"{stamp}"^^<{XSD}dateTime>')
+    if ex.reading is not None:
+        _reading(b, g, ex.reading)
 
     targets: dict[str, str] = {}
     evidence_n = 0
@@ -254,6 +262,23 @@ def build(
         _evidence(b, ex.text, iris.evidence(source, evidence_n), a, t, link_prop, own, lk.span[0], lk.span[1])
     return Built(graph=g, own=own, triples=tuple(b.triples), nodes=tuple(dict.fromkeys(b.nodes)),
                  links=links, series=tuple(dict.fromkeys(b.series_of)))
+
+
+def _reading(b: _Builder, g: str, r: Reading) -> None:
+    """The text as read from the file, kept with its source: evidence offsets point into it. With it,
+    its format, page count, where each page starts, and what OCR made of it (each word's span,
+    confidence and page, as JSON)."""
+    b.add(g, _vb("text"), _string(r.text))
+    b.add(g, _vb("sourceFormat"), _string(r.format))
+    if r.pages is not None:
+        b.add(g, _vb("pageCount"), _integer(r.pages))
+    if r.page_starts:
+        b.add(g, _vb("pageStarts"), _string(",".join(map(str, r.page_starts))))
+    if r.ocr is not None:
+        b.add(g, _vb("ocrPages"), _integer(r.ocr.pages))
+        b.add(g, _vb("ocrConfidence"), _decimal(r.ocr.mean_confidence))
+        words = [[w.start, w.end, round(w.confidence, 1), w.page] for w in r.ocr.words]
+        b.add(g, _vb("ocrWords"), _string(json.dumps(words, separators=(",", ":"))))
 
 
 def _own_key(ex: Extraction, vocab: Vocabulary) -> DocKey | None:

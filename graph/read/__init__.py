@@ -51,9 +51,11 @@ def read(data: bytes, name: str, limits: ReadLimits | None = None, on_page: Page
     lim = limits or ReadLimits()
     if len(data) > lim.max_bytes:
         raise InputError(name, f"too large ({len(data)} bytes; the limit is {lim.max_bytes})")
-    fmt = sniff(data, name)
+    fmt, promised = sniff(data, name), expected(name)
+    if fmt == "text" and promised not in (None, "text", "html"):
+        raise InputError(name, f"named {PurePath(name).suffix} but holds plain text, not {NAMES[promised]} (a "
+                         "saved error page? a truncated download?); rename it .txt to read it as text")
     reading = _by_format(data, name, fmt, lim, on_page)
-    promised = expected(name)
     if promised and promised != fmt:
         note = f"named {PurePath(name).suffix} but is {NAMES[fmt]}: read as such"
         reading = Reading(reading.text, reading.format, reading.pages, reading.ocr, (note, *reading.warnings),

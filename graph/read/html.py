@@ -9,7 +9,6 @@ marker a browser draws.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import html
 import re
 from html.parser import HTMLParser
@@ -19,7 +18,9 @@ from . import legacy
 from .model import Block, Para, Table
 
 _CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{1,40})""", re.IGNORECASE)
-_TAGS = re.compile(r"<[^>]{0,2000}>|<!--.*?-->", re.DOTALL)
+_TAGS = re.compile(r"<!--.*?-->|<[^>]{0,2000}>", re.DOTALL)
+_TAGS_BYTES = re.compile(rb"<!--.*?-->|<(?:style|script)[^>]*>.*?</(?:style|script)>|<[^>]{0,2000}>",
+                         re.DOTALL | re.IGNORECASE)
 _SKIP = frozenset("script style head noscript template svg math object iframe xml select button".split())
 _BLOCK = frozenset(
     "p div h1 h2 h3 h4 h5 h6 ul ol dl dt dd blockquote pre section article header footer nav aside main "
@@ -37,19 +38,33 @@ def decode_html(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
     if data[:4096].count(b"\x00") > 100:
         return data.decode("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be", errors="replace"), ()
     declared = _declared(data)
-    candidates: list[tuple[str, str]] = []
-    with contextlib.suppress(UnicodeDecodeError):
-        candidates.append(("utf-8", data.decode("utf-8")))
+    sample = _TAGS_BYTES.sub(b" ", data[:1 << 20])[: legacy.SAMPLE_BYTES]  # markup is ASCII in every encoding
+    candidates: list[str] = []
+    try:
+        data.decode("utf-8")
+        candidates.append("utf-8")
+    except UnicodeDecodeError:
+        pass
     if declared and declared != "utf-8":
-        candidates.append((declared, data.decode(declared, errors="replace")))
+        candidates.append(declared)
     if not candidates or (declared or "") in ("cp1252", "latin-1", "iso8859-1", "ascii"):
-        candidates += [(g.encoding, g.text) for g in legacy.readings(data)]
-    scored = [(legacy.vietnamese_score(html.unescape(_TAGS.sub(" ", text))), enc, text) for enc, text in candidates]
-    best = max(scored, key=lambda s: s[0])
-    first = scored[0]
+        candidates += list(legacy.DECODERS)
+    scored = [(legacy.score(_visible(_decode(sample, enc))), enc) for enc in candidates]
+    best, first = max(scored, key=lambda s: s[0]), scored[0]
     if best[0] > first[0] + 0.1:  # clearly better than what the page says (or UTF-8)
-        return best[2], (f"the page declares {declared or 'no charset'} but reads as {best[1]}",)
-    return first[2], ()
+        return _decode(data, best[1]), (f"the page declares {declared or 'no charset'} but reads as {best[1]}",)
+    return _decode(data, first[1]), ()
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    if encoding in legacy.DECODERS:
+        return legacy.decode_as(data, encoding)
+    return data.decode(encoding, errors="replace")
+
+
+def _visible(page: str) -> str:
+    """Roughly the text a browser shows of (part of) a page: enough to judge its encoding by."""
+    return html.unescape(_TAGS.sub(" ", page))[:40_000]
 
 
 def _declared(data: bytes) -> str | None:

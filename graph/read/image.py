@@ -6,6 +6,7 @@ decompression bomb, not a page).
 
 from __future__ import annotations
 
+import re
 import warnings as pywarnings
 from collections.abc import Iterator
 from io import BytesIO
@@ -32,9 +33,11 @@ def _open(data: bytes, name: str, limits: ReadLimits) -> Image.Image:
         with pywarnings.catch_warnings():
             pywarnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the size is checked below
             image = Image.open(BytesIO(data))
-    except Image.DecompressionBombError:
-        raise InputError(name, f"an image too large to read (the limit is {limits.max_pixels} pixels: "
-                         "a decompression bomb?)") from None
+    except Image.DecompressionBombError as e:  # Pillow's own cap, above ours: its message has the size
+        found = re.search(r"\((\d+) pixels\)", str(e))
+        size = f"{int(found.group(1)):,} pixels" if found else "too many pixels"
+        raise InputError(name, f"an image of {size}; the limit is {limits.max_pixels:,} pixels "
+                         "(a decompression bomb?)") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
         raise InputError(name, f"a damaged or unknown image ({e})") from None
     _check_size(image, name, limits)
@@ -44,8 +47,8 @@ def _open(data: bytes, name: str, limits: ReadLimits) -> Image.Image:
 def _check_size(image: Image.Image, name: str, limits: ReadLimits) -> None:
     width, height = image.size
     if width * height > limits.max_pixels:
-        raise InputError(name, f"an image of {width} × {height} pixels; the limit is {limits.max_pixels} "
-                         "pixels (a decompression bomb?)")
+        raise InputError(name, f"an image of {width} × {height} = {width * height:,} pixels; the limit is "
+                         f"{limits.max_pixels:,} pixels (a decompression bomb?)")
 
 
 def _frames(image: Image.Image, name: str, limits: ReadLimits) -> Iterator[tuple[int, Image.Image]]:

@@ -129,6 +129,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 _TONELESS = str.maketrans({"Đ": "đ"})
 
 
+@lru_cache(maxsize=65536)
 def _is_syllable(word: str) -> bool:
     """A word that could be a Vietnamese syllable: onset, vowels, coda, at most one tone mark."""
     d = unicodedata.normalize("NFD", word.lower().translate(_TONELESS))
@@ -163,22 +164,38 @@ class Guess:
     score: float
 
 
+DECODERS = ("TCVN3", "VNI", "windows-1258")  # on a tie, the commonest in old archives first
+SAMPLE_BYTES = 64 * 1024  # enough text to tell the encodings apart
+
+
+def decode_as(data: bytes, encoding: str) -> str:
+    """Bytes in one of the legacy encodings (DECODERS) as Unicode."""
+    if encoding == "TCVN3":
+        return from_tcvn3(data.decode("latin-1"))
+    if encoding == "VNI":
+        return from_vni(data.decode("cp1252", errors="replace"))
+    return unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))
+
+
+def score(text: str) -> float:
+    """How much a reading looks like Vietnamese: syllables, and marks on some of them (Latin-only
+    text, every encoding's reading of plain ASCII, scores low)."""
+    return vietnamese_score(text) * min(1.0, 4 * _marked_share(text))
+
+
 def readings(data: bytes) -> list[Guess]:
-    """Every legacy reading of 8-bit bytes, best first."""
-    found: list[Guess] = []
-    for name, text in (
-        ("windows-1258", unicodedata.normalize("NFC", data.decode("cp1258", errors="replace"))),
-        ("TCVN3", from_tcvn3(data.decode("latin-1"))),
-        ("VNI", from_vni(data.decode("cp1252", errors="replace"))),
-    ):
-        found.append(Guess(text, name, vietnamese_score(text) * min(1.0, 4 * _marked_share(text))))
+    """Every legacy reading of (a sample of) 8-bit bytes, best first."""
+    sample = data[:SAMPLE_BYTES]
+    found = [Guess(text, name, score(text)) for name in DECODERS for text in (decode_as(sample, name),)]
     return sorted(found, key=lambda g: g.score, reverse=True)
 
 
 def guess(data: bytes) -> Guess | None:
     """The reading of 8-bit bytes that looks Vietnamese, or None when none does."""
     best = readings(data)[0]
-    return best if best.score >= 0.5 else None
+    if best.score < 0.5:
+        return None
+    return Guess(decode_as(data, best.encoding), best.encoding, best.score)
 
 
 # Characters that TCVN3 text shows when read as Latin-1/cp1252 and that Vietnamese text never holds.

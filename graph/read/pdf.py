@@ -50,8 +50,6 @@ def read_pdf(data: bytes, name: str, limits: ReadLimits, on_page: PageProgress |
                 scans.append(i)
             else:
                 layer[i + 1] = PageLines(i + 1, tuple(Line(t) for t in text.split("\n")))
-                if on_page and not scans:
-                    on_page(i + 1, n)
         ocred = ocr_pages(_renders(pdf, scans, limits, name), name, limits, len(scans), on_page) if scans else {}
     finally:
         pdf.close()
@@ -67,6 +65,8 @@ def _open(data: bytes, name: str) -> pdfium.PdfDocument:
         msg = str(e).lower()
         if "password" in msg:
             raise InputError(name, "an encrypted, password-protected PDF: vanban cannot open it") from None
+        if re.search(rb"/Count\s+0\b", data) and not re.search(rb"/Type\s*/Page\b", data):
+            raise InputError(name, "a PDF with no pages") from None  # PDFium refuses such a file outright
         raise InputError(name, f"a damaged PDF that PDFium cannot open ({e})") from None
 
 

@@ -1,0 +1,114 @@
+"""Sources as the API and the CLI show them: the file each one came from, how it was read, and its
+text as read — whole, or a window around a quote with the quote marked, so that every piece of
+evidence can be shown where it stands."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .errors import QueryError, UnknownDocument
+from .store import GraphStore
+
+SOURCE_ID = re.compile(r"^[A-Za-z0-9._-]{1,200}$")
+_RECORD = ("sourcePath", "contentHash", "sourceFormat", "pageCount", "pageStarts", "ocrPages", "ocrConfidence")
+
+
+def _graph(store: GraphStore, source: str) -> str:
+    if not SOURCE_ID.match(source):
+        raise UnknownDocument(f"no source {source!r}")
+    return store.iris.graph(source)
+
+
+def _fields(store: GraphStore, graph: str, props: tuple[str, ...]) -> dict[str, str]:
+    values = " ".join(f"vb:{p}" for p in props)
+    found = {row["p"].rsplit("#", 1)[-1]: row["o"] for row in store.rows(
+        f"SELECT ?p ?o WHERE {{ GRAPH <{graph}> {{ VALUES ?p {{ {values} }} <{graph}> ?p ?o }} }}")}
+    if not found:
+        raise UnknownDocument(f"no source {graph.rsplit('/', 1)[-1]!r}")
+    return found
+
+
+def _page_starts(raw: str | None) -> list[int]:
+    return [int(x) for x in raw.split(",")] if raw else []
+
+
+def record(store: GraphStore, source: str) -> dict[str, Any]:
+    """What is known of one source: its file, its hash, how it was read, the document it describes."""
+    graph = _graph(store, source)
+    f = _fields(store, graph, _RECORD)
+    doc = next(iter(store.rows(f"SELECT ?d WHERE {{ GRAPH <{graph}> {{ <{graph}> vb:describes ?d }} }}")), {})
+    ocr = None
+    if "ocrPages" in f:
+        ocr = {"pages": int(f["ocrPages"]), "mean_confidence": float(f.get("ocrConfidence", "0"))}
+    return {"id": source, "graph": graph, "path": f.get("sourcePath"), "content_hash": f.get("contentHash"),
+            "format": f.get("sourceFormat"), "pages": int(f["pageCount"]) if "pageCount" in f else None,
+            "page_starts": _page_starts(f.get("pageStarts")), "ocr": ocr, "document": doc.get("d")}
+
+
+def sources_of(store: GraphStore, document_iri: str) -> list[dict[str, Any]]:
+    """Every source that describes a document (one file, or several copies of it)."""
+    rows = store.rows(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g vb:describes <{document_iri}> }} }} ORDER BY ?g")
+    return [record(store, row["g"].rsplit("/", 1)[-1]) for row in rows]
+
+
+def text(store: GraphStore, source: str, start: int | None = None, end: int | None = None,
+         evidence: int | None = None, window: int | None = None, words: bool = False) -> dict[str, Any]:
+    """A source's text as read. With a span (`start`/`end`, or the `evidence` node's mention) it is
+    marked: `highlight` gives its offsets, its page and its text. With `window`, only that many
+    characters either side of the span are returned (`offset` says where the excerpt begins).
+    `words`: each OCR word in the returned text with its confidence (scans only)."""
+    graph = _graph(store, source)
+    f = _fields(store, graph, (*_RECORD, "text"))
+    if "text" not in f:
+        raise UnknownDocument(f"source {source!r} was stored without its text (ingested before vanban kept it: "
+                              "ingest the file again)")
+    full = f["text"]
+    if evidence is not None:
+        start, end = _evidence_span(store, graph, source, evidence)
+    span = _span(start, end, len(full))
+    lo, hi = 0, len(full)
+    if window is not None and span is not None:
+        lo, hi = max(0, span[0] - window), min(len(full), span[1] + window)
+    out: dict[str, Any] = {"ok": True, "source": source, "path": f.get("sourcePath"), "format": f.get("sourceFormat"),
+                           "pages": int(f["pageCount"]) if "pageCount" in f else None, "length": len(full),
+                           "offset": lo, "text": full[lo:hi], "highlight": None}
+    starts = _page_starts(f.get("pageStarts"))
+    if span is not None:
+        out["highlight"] = {"start": span[0], "end": span[1], "text": full[span[0] : span[1]],
+                            "page": _page(starts, span[0])}
+    if words:
+        out["words"] = _words(store, graph, lo, hi)
+    return out
+
+
+def _span(start: int | None, end: int | None, length: int) -> tuple[int, int] | None:
+    if start is None and end is None:
+        return None
+    if start is None or end is None:
+        raise QueryError("give both start and end (or evidence)")
+    if not 0 <= start <= end <= length:
+        raise QueryError(f"span {start}–{end} is outside the text (0–{length})")
+    return start, end
+
+
+def _evidence_span(store: GraphStore, graph: str, source: str, n: int) -> tuple[int, int]:
+    iri = store.iris.evidence(source, n)
+    for row in store.rows(f"SELECT ?s ?e WHERE {{ GRAPH <{graph}> {{ <{iri}> vb:start ?s ; vb:end ?e }} }}"):
+        return int(row["s"]), int(row["e"])
+    raise UnknownDocument(f"source {source!r} has no evidence {n}")
+
+
+def _page(starts: list[int], offset: int) -> int | None:
+    if not starts:
+        return None
+    return max(k for k, s in enumerate(starts, 1) if s <= offset) if offset >= starts[0] else 1
+
+
+def _words(store: GraphStore, graph: str, lo: int, hi: int) -> list[dict[str, Any]]:
+    raw = _fields(store, graph, ("sourcePath", "ocrWords")).get("ocrWords")
+    if not raw:
+        return []
+    return [{"start": s, "end": e, "confidence": c, "page": p}
+            for s, e, c, p in json.loads(raw) if s >= lo and e <= hi]

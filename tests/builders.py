@@ -1,0 +1,103 @@
+"""Files made in the tests: small Word documents written as Word writes them, and images whose header
+says what the test needs. (The real originals are in ../shared/corpus/formats.)"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from xml.sax.saxutils import escape
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+       '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+       '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+       '<Default Extension="xml" ContentType="application/xml"/>'
+       '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+       'wordprocessingml.document.main+xml"/></Types>')
+_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+         'officeDocument" Target="word/document.xml"/></Relationships>')
+
+
+def run(text: str, font: str | None = None, caps: bool = False, hidden: bool = False) -> str:
+    props = ""
+    if font:
+        props += f'<w:rFonts w:ascii="{font}" w:hAnsi="{font}"/>'
+    if caps:
+        props += "<w:caps/>"
+    if hidden:
+        props += "<w:vanish/>"
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+
+def para(*runs: str, num: tuple[int, int] | None = None) -> str:
+    ppr = f'<w:pPr><w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr></w:pPr>' if num else ""
+    body = "".join(r if r.startswith("<") else run(r) for r in runs)
+    return f"<w:p>{ppr}{body}</w:p>"
+
+
+def table(*rows: list[str]) -> str:
+    """Rows of cells, each cell a paragraph's XML (or a plain string)."""
+    out = "<w:tbl>"
+    for row in rows:
+        out += "<w:tr>" + "".join(f"<w:tc>{c if c.startswith('<') else para(c)}</w:tc>" for c in row) + "</w:tr>"
+    return out + "</w:tbl>"
+
+
+NUMBERING = (f'<w:numbering xmlns:w="{W_NS}">'
+             '<w:abstractNum w:abstractNumId="0">'
+             '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>'
+             '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%2)"/></w:lvl>'
+             '</w:abstractNum>'
+             '<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/>'
+             '<w:lvlText w:val="-"/></w:lvl></w:abstractNum>'
+             '<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+             '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num></w:numbering>')
+
+
+def docx(body: str, footnotes: list[str] | None = None, numbering: bool = False) -> bytes:
+    """A .docx holding `body` (paragraph and table XML), and footnotes if given."""
+    doc = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W_NS}" '
+           'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+           f"<w:body>{body}</w:body></w:document>")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", _CT)
+        z.writestr("_rels/.rels", _RELS)
+        z.writestr("word/document.xml", doc)
+        if numbering:
+            z.writestr("word/numbering.xml", NUMBERING)
+        if footnotes is not None:
+            notes = "".join(f'<w:footnote w:id="{i}">{para(t)}</w:footnote>' for i, t in enumerate(footnotes, 1))
+            z.writestr("word/footnotes.xml", f'<w:footnotes xmlns:w="{W_NS}">'
+                       '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+                       f"{notes}</w:footnotes>")
+    return buf.getvalue()
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG whose header claims `width` × `height` pixels (grey, 1 bit) with almost no image data: what
+    a decompression bomb looks like before it is decoded."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    data = chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + data + chunk(b"IEND", b"")
+
+
+def zip_claiming(size: int) -> bytes:
+    """A .docx whose document part says it expands to `size` bytes (a zip bomb, as the archive's own
+    directory tells it), without holding them."""
+    real = docx(para("Căn cứ Luật Công đoàn;"))
+    buf = io.BytesIO(real)
+    with zipfile.ZipFile(buf) as z:
+        info = z.getinfo("word/document.xml")
+        old = struct.pack("<I", info.file_size)
+    # the uncompressed size stands in the local header and in the central directory: change both
+    return real.replace(struct.pack("<I", info.CRC) + struct.pack("<I", info.compress_size) + old,
+                        struct.pack("<I", info.CRC) + struct.pack("<I", info.compress_size) + struct.pack("<I", size))
