@@ -5,6 +5,8 @@
 In one run, on documents from bench/generate.py (seed 7):
 - extraction: documents/s and MB/s on one core (generated texts; the real corpus too when ../shared is
   there);
+- reading: documents/s per format on the originals of ../shared/corpus/formats (docx, doc, text PDFs,
+  web pages) and OCR pages/s with 1 and 2 Tesseract processes (bench/formats.py);
 - ingest from text (`vanban ingest`, end to end, worker processes included): documents/s, peak RSS;
 - bulk load of `--size` already-built documents (`vanban load` of generate.py --graph): seconds per
   phase, peak RSS; store size on disk;
@@ -49,6 +51,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 from common import percentile  # noqa: E402
+from formats import measure as measure_formats  # noqa: E402
+from formats import table as formats_table  # noqa: E402
 from generate import VERSION, generate, write_graph  # noqa: E402
 
 from graph.documents import DEFAULT_DOWN, DEFAULT_UP, details, lineage_page, relation_set, resolve  # noqa: E402
@@ -525,6 +529,8 @@ def table(result: dict[str, Any]) -> str:
             row("  rdflib in-memory p50", f"{rl[name]['p50_ms']} ms")
     for name, e in r["exports"].items():
         row(f"export {name}", f"{e['seconds']} s ({e['mb']} MB)")
+    if "formats" in r:
+        lines += ["", formats_table(r["formats"])]
     return "\n".join(lines)
 
 
@@ -557,6 +563,8 @@ def main() -> int:
     texts = text_corpus(a.work, text_size)
     say("extraction")
     result["extraction"] = extraction(texts, min(text_size, 5000))
+    say("reading formats (the originals of ../shared/corpus/formats)")
+    result["formats"] = measure_formats(ROOT.parent / "shared" / "corpus")
     say("ingest from text")
     text_store = a.work / f"store-text-{text_size}-v{VERSION}"
     if a.fresh:

@@ -1,7 +1,7 @@
 """vanban's core library: read documents, find what they cite, and (later stages) build the graph.
 
 The package exports the verbs; everything else lives in one module per stage:
-text → header → citations → relations → extract.
+read (every format) → text → header → citations → relations → extract.
 """
 
 from .errors import InputError, VanbanError

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from .errors import QueryError, UnknownDocument
+from .read.model import page_of
 from .store import GraphStore
 
 SOURCE_ID = re.compile(r"^[A-Za-z0-9._-]{1,200}$")
@@ -77,7 +78,7 @@ def text(store: GraphStore, source: str, start: int | None = None, end: int | No
     starts = _page_starts(f.get("pageStarts"))
     if span is not None:
         out["highlight"] = {"start": span[0], "end": span[1], "text": full[span[0] : span[1]],
-                            "page": _page(starts, span[0])}
+                            "page": page_of(starts, span[0])}
     if words:
         out["words"] = _words(store, graph, lo, hi)
     return out
@@ -98,12 +99,6 @@ def _evidence_span(store: GraphStore, graph: str, source: str, n: int) -> tuple[
     for row in store.rows(f"SELECT ?s ?e WHERE {{ GRAPH <{graph}> {{ <{iri}> vb:start ?s ; vb:end ?e }} }}"):
         return int(row["s"]), int(row["e"])
     raise UnknownDocument(f"source {source!r} has no evidence {n}")
-
-
-def _page(starts: list[int], offset: int) -> int | None:
-    if not starts:
-        return None
-    return max(k for k, s in enumerate(starts, 1) if s <= offset) if offset >= starts[0] else 1
 
 
 def _words(store: GraphStore, graph: str, lo: int, hi: int) -> list[dict[str, Any]]:

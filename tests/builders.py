@@ -3,10 +3,12 @@ says what the test needs. (The real originals are in ../shared/corpus/formats.)"
 
 from __future__ import annotations
 
+import ctypes
 import io
 import struct
 import zipfile
 import zlib
+from typing import Any
 from xml.sax.saxutils import escape
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -101,3 +103,52 @@ def zip_claiming(size: int) -> bytes:
     # the uncompressed size stands in the local header and in the central directory: change both
     return real.replace(struct.pack("<I", info.CRC) + struct.pack("<I", info.compress_size) + old,
                         struct.pack("<I", info.CRC) + struct.pack("<I", info.compress_size) + struct.pack("<I", size))
+
+
+def pdf(pages: list[list[str] | list[tuple[float, float, str]] | Any]) -> bytes:
+    """A PDF of pages, each either lines of text (a text layer, in a standard font: Latin-1 only; a line
+    may be placed at (x, y)) or an image (a scanned page)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    doc = pdfium.PdfDocument.new()
+    for content in pages:
+        page = doc.new_page(595, 842)
+        if isinstance(content, list):
+            y = 800.0
+            for item in content:
+                x, at, line = item if isinstance(item, tuple) else (50.0, y, item)
+                obj = raw.FPDFPageObj_NewTextObj(doc.raw, b"Helvetica", ctypes.c_float(11))
+                text = ctypes.create_string_buffer((line + "\x00").encode("utf-16-le"))
+                raw.FPDFText_SetText(obj, ctypes.cast(text, ctypes.POINTER(raw.FPDF_WCHAR)))
+                raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, at)
+                raw.FPDFPage_InsertObject(page.raw, obj)
+                y -= 16
+            raw.FPDFPage_GenerateContent(page.raw)
+        else:
+            jpeg = io.BytesIO()
+            content.save(jpeg, format="JPEG")
+            jpeg.seek(0)
+            image = pdfium.PdfImage.new(doc)
+            image.load_jpeg(jpeg, inline=True)
+            image.set_matrix(pdfium.PdfMatrix().scale(595, 842))
+            page.insert_obj(image)
+            page.gen_content()
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def scanned_page(lines: list[str]) -> Any:
+    """A white A4 page at 150 dpi with these lines printed on it (DejaVu Sans where installed)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    page = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(page)
+    try:
+        font: Any = ImageFont.truetype("DejaVuSans.ttf", 30)
+    except OSError:
+        font = ImageFont.load_default(size=30)
+    for k, line in enumerate(lines):
+        draw.text((110, 160 + 50 * k), line, fill=0, font=font)
+    return page

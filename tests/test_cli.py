@@ -95,3 +95,22 @@ def test_load_a_dump_then_walk_it_with_quotes(tmp_path: Path) -> None:
     edge = items["lai-chau-tu-ctr-2021-12"]["edges"][0]
     assert edge["relation"] == "implements" and "02-NQ/TW" in edge["evidence"][0]["quote"]
     assert items["lai-chau-dd-cv-2023-98"]["depth"] == 2
+
+
+def test_extract_text_shows_what_was_read(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from builders import docx, para, pdf
+
+    plan = tmp_path / "plan.docx"
+    plan.write_bytes(docx(para("KẾ HOẠCH") + para("Thực hiện Nghị quyết số 02-NQ/TW.")))
+    done = run("extract", "--text", str(plan))
+    assert done.returncode == 0
+    assert done.stdout.splitlines() == [f"== {plan} (docx)", "KẾ HOẠCH", "Thực hiện Nghị quyết số 02-NQ/TW."]
+    as_json = json.loads(run("extract", "--text", "--json", str(plan)).stdout)
+    assert as_json["source_format"] == "docx" and as_json["text"].startswith("KẾ HOẠCH") and as_json["ocr"] is None
+    extracted = json.loads(run("extract", "--json", str(plan)).stdout)["document"]
+    assert (extracted["source_format"], extracted["pages"], extracted["ocr"]) == ("docx", None, None)
+    long = tmp_path / "long.pdf"
+    long.write_bytes(pdf([["Can cu Luat Cong doan;"]] * 3))
+    refused = run("extract", "--max-pages", "2", str(long))
+    assert refused.returncode == 2 and "3 pages; the limit is 2" in refused.stderr

@@ -11,8 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from builders import docx, para, png_header, run, table, zip_claiming
-from hypothesis import given, settings
+from builders import docx, para, pdf, png_header, run, scanned_page, table, zip_claiming
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from graph.errors import InputError
@@ -20,9 +20,9 @@ from graph.extract import extract_reading
 from graph.read import ReadLimits, read, read_file
 from graph.read.html import decode_html, read_html
 from graph.read.layout import render
-from graph.read.legacy import from_tcvn3, from_vni, guess, repair_mojibake, tables
+from graph.read.legacy import from_tcvn3, from_vni, garbled_as, guess, repair_mojibake, tables
 from graph.read.model import Para, Table
-from graph.read.ocr import Line, PageLines, _lines_of, repair_line
+from graph.read.ocr import Line, PageLines, _lines_of, _tesseract, repair_line
 from graph.read.pdf import clean
 from graph.read.plain import decode
 from graph.read.repair import repair_text
@@ -175,22 +175,13 @@ def test_bad_binary_files(data: bytes, problem: str) -> None:
 
 
 def test_pdf_page_limit_and_empty_pdf() -> None:
-    pdfium = pytest.importorskip("pypdfium2")
-
-    def pdf(pages: int) -> bytes:
-        doc = pdfium.PdfDocument.new()
-        for _ in range(pages):
-            doc.new_page(595, 842)
-        buf = io.BytesIO()
-        doc.save(buf)
-        return buf.getvalue()
 
     empty = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
              b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
     with pytest.raises(InputError, match="a PDF with no pages"):
         read(empty, "empty.pdf")
     with pytest.raises(InputError, match="2000 pages; the limit is 500"):
-        read(pdf(2000), "long.pdf")
+        read(pdf([[]] * 2000), "long.pdf")
 
 
 def test_encrypted_pdf() -> None:
@@ -278,7 +269,8 @@ def test_docx_zip_bomb_by_size(tmp_path: Path) -> None:
                          min_size=1, max_size=3), min_size=1, max_size=8))
 def test_docx_paragraphs_round_trip(paragraphs: list[list[str]]) -> None:
     """Whatever runs a paragraph is made of, it comes back as one line of their text (spaces run
-    together)."""
+    together) — unless it reads as an old 8-bit encoding, which is then read as such."""
+    assume(garbled_as("\n".join("".join(runs) for runs in paragraphs)) is None)
     body = "".join(para(*(run(r) for r in runs)) for runs in paragraphs)
     got = [ln for ln in _lines(docx(body)) if ln]
     want = [" ".join("".join(runs).split(" ")).strip() for runs in paragraphs]
@@ -393,3 +385,64 @@ def test_vni_and_tcvn3_tables_round_trip() -> None:
     text = " ".join(WORDS)
     assert from_tcvn3(tcvn3(text).decode("latin-1")) == text
     assert from_vni(vni(text).decode("cp1252")) == text
+
+
+# -- PDF --------------------------------------------------------------------------------------------
+
+def test_pdf_text_layer_without_page_furniture() -> None:
+    head = "Cong ty Luat ABC - www.example.vn"
+    pages = [[head, "Can cu Nghi dinh so 71/2016/ND-", "CP cua Chinh phu;", "1"],
+             [head, "2", "Thuc hien Ke hoach so 12/KH-UBND."], [head, "Noi nhan:", "3"]]
+    r = read(pdf(pages), "doc.pdf")
+    assert (r.format, r.pages, r.ocr) == ("pdf", 3, None)
+    assert r.text.splitlines() == ["Can cu Nghi dinh so 71/2016/ND-CP cua Chinh phu;",
+                                   "Thuc hien Ke hoach so 12/KH-UBND.", "Noi nhan:"]
+    assert r.page_starts == (0, r.text.index("Thuc"), r.text.index("Noi")) and r.page_of(r.text.index("Noi")) == 3
+
+
+def test_pdf_two_columns_read_one_after_the_other() -> None:
+    """A page set in two columns and written line by line across the gutter is read column by column;
+    a one-column page with a two-column header is left in its order."""
+    title: list[tuple[float, float, str]] = [(200.0, 800.0, "BAN TIN CONG DOAN")]
+    rows = [(x, 700.0 - 15 * k, f"{side} column line {k}") for k in range(12)
+            for x, side in ((50.0, "left"), (320.0, "right"))]
+    text = read(pdf([title + rows]), "bulletin.pdf").text.splitlines()
+    assert text == ["BAN TIN CONG DOAN"] + [f"left column line {k}" for k in range(12)] + [
+        f"right column line {k}" for k in range(12)]
+    header = [(60.0, 800.0, "UY BAN NHAN DAN"), (330.0, 800.0, "CONG HOA XA HOI CHU NGHIA VIET NAM"),
+              (60.0, 784.0, "So: 12/KH-UBND"), (330.0, 784.0, "Lai Chau, ngay 5 thang 3 nam 2024")]
+    body = [(50.0, 700.0 - 15 * k, f"Can cu Luat so {k}/2015/QH13 ve to chuc chinh quyen dia phuong nam 2015")
+            for k in range(20)]
+    one = read(pdf([header + body]), "plan.pdf").text.splitlines()
+    assert one[:2] == ["UY BAN NHAN DAN CONG HOA XA HOI CHU NGHIA VIET NAM",
+                       "So: 12/KH-UBND Lai Chau, ngay 5 thang 3 nam 2024"]
+    assert one[2:] == [b[2] for b in body]
+
+
+def test_pdf_text_layer_in_an_old_font() -> None:
+    """A PDF printed from a .VnTime document: its text layer is TCVN3 bytes as Latin-1 letters."""
+    garbled = tcvn3(SAMPLE + ". " + " ".join(WORDS)).decode("latin-1")
+    r = read(pdf([[garbled[:70], garbled[70:]]]), "old.pdf")
+    assert r.text.startswith(SAMPLE) and "TCVN3" in r.warnings[0]
+
+
+def test_mixed_pdf_ocrs_only_its_scanned_page() -> None:
+    if _tesseract() is None:
+        pytest.skip("Tesseract with its Vietnamese model is not installed (make sysdeps)")
+    scan = scanned_page(["Thực hiện Nghị quyết số 02-NQ/TW của Bộ Chính trị", "về công tác dân vận."])
+    body = ["Can cu Luat Cong doan;"] * 30
+    r = read(pdf([body, scan]), "mixed.pdf")
+    assert r.pages == 2 and r.ocr is not None and r.ocr.pages == 1 and r.ocr.mean_confidence > 60
+    assert r.text.startswith("Can cu Luat Cong doan;") and "02-NQ/TW" in r.text[r.page_starts[1]:]
+    assert all(r.page_of(w.start) == 2 for w in r.ocr.words)
+    ex = extract_reading(r, "mixed.pdf")
+    assert [c.symbol for c in ex.citations if c.symbol] == ["02-NQ/TW"]
+
+
+def test_image_file_is_ocrd() -> None:
+    if _tesseract() is None:
+        pytest.skip("Tesseract with its Vietnamese model is not installed (make sysdeps)")
+    buf = io.BytesIO()
+    scanned_page(["Căn cứ Quyết định số 217-QĐ/TW ngày 12/12/2013"]).save(buf, format="PNG")
+    r = read(buf.getvalue(), "scan.png")
+    assert r.format == "image" and r.ocr is not None and "217-QĐ/TW" in r.text

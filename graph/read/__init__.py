@@ -17,6 +17,7 @@ from .docx import read_docx
 from .html import read_html
 from .image import read_image
 from .layout import render
+from .legacy import repair_mojibake
 from .model import Ocr, OcrWord, PageProgress, Reading, ReadLimits
 from .pdf import read_pdf
 from .plain import decode
@@ -84,7 +85,10 @@ def _by_format(data: bytes, name: str, fmt: str, lim: ReadLimits, on_page: PageP
     else:
         blocks, notes = read_word(data, name, fmt, lim)
         warnings = tuple(notes)
-    return Reading(_finish(render(blocks)), fmt, None, None, warnings)
+    text, garbled = repair_mojibake(render(blocks))  # old fonts that no style named
+    if garbled:
+        warnings += (f"parts of the text were in {garbled} (an old Vietnamese font): read as {garbled}",)
+    return Reading(_finish(text), fmt, None, None, warnings)
 
 
 def _finish(text: str) -> str:

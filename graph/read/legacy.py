@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 from ..errors import VocabularyError
@@ -126,23 +128,31 @@ _NUCLEUS = r"(?:[aăâeêioôơuưy]{1,3})"
 _CODA = r"(?:ch|ng|nh|[cmnpt])?"
 _SYLLABLE = re.compile(rf"^{_ONSET}{_NUCLEUS}{_CODA}$")
 _WORD = re.compile(r"[^\W\d_]+")
+
+
+def _words(text: str) -> list[str]:
+    """The words of a text: runs of letters (superscripts and other numerals are no letters)."""
+    return [w for w in _WORD.findall(text) if w.isalpha()]
 _TONELESS = str.maketrans({"Đ": "đ"})
 
 
 @lru_cache(maxsize=65536)
 def _is_syllable(word: str) -> bool:
-    """A word that could be a Vietnamese syllable: onset, vowels, coda, at most one tone mark."""
+    """A word that could be a Vietnamese syllable: onset, vowels, coda, at most one tone mark — and,
+    after a stop (c, ch, p, t), only the rising or the heavy tone (`thực`, never `thùc`)."""
     d = unicodedata.normalize("NFD", word.lower().translate(_TONELESS))
-    tones = sum(1 for c in d if c in _TONE_MARKS)
-    if tones > 1:
+    tones = [c for c in d if c in _TONE_MARKS]
+    if len(tones) > 1:
         return False
     bare = unicodedata.normalize("NFC", "".join(c for c in d if c not in _TONE_MARKS))
-    return bool(_SYLLABLE.match(bare))
+    if not _SYLLABLE.match(bare):
+        return False
+    return not (tones and tones[0] not in "\u0301\u0323" and bare.endswith(("c", "ch", "p", "t")))
 
 
 def vietnamese_score(text: str, sample: int = 200_000) -> float:
     """Share of the words of `text` that are Vietnamese syllables (0–1): how Vietnamese a reading looks."""
-    words = _WORD.findall(text[:sample])
+    words = _words(text[:sample])
     if not words:
         return 0.0
     return sum(1 for w in words if _is_syllable(w)) / len(words)
@@ -150,7 +160,7 @@ def vietnamese_score(text: str, sample: int = 200_000) -> float:
 
 def _marked_share(text: str, sample: int = 200_000) -> float:
     """Share of the words that carry a Vietnamese mark: a Latin-only text scores 0 here."""
-    words = _WORD.findall(text[:sample])
+    words = _words(text[:sample])
     if not words:
         return 0.0
     plain = re.compile(r"^[A-Za-z]+$")
@@ -199,25 +209,62 @@ def guess(data: bytes) -> Guess | None:
 
 
 # Characters that TCVN3 text shows when read as Latin-1/cp1252 and that Vietnamese text never holds.
-_TCVN3_SIGNS = frozenset("¡¢£¤¥¦§¨©ª«¬\u00ad®µ¶·¸¹»¼½¾ÆÇÈËÌÎÏÑÖ×ØÜÞßäåæçëîïñöøûüþ")
+_TCVN3_SIGNS = frozenset("¡¢£¤¥¦§¨©ª«¬\u00ad®µ¶·¸¹»¼½¾ÆÇËÎÏÑÖ×ØÜÞßäåæçëîïñöøûüþ")
+_TCVN3_SIGN = re.compile("[" + re.escape("".join(sorted(_TCVN3_SIGNS))) + "]")
+_VNI_MARK = re.compile("[øûïöØÛÏÖåäëüÅÄËÜ]")  # letters no Unicode Vietnamese holds, and VNI text always does
 _VNI_SIGNS = re.compile(r"[aeiouyAEIOUY][øûõïØÛÕÏåäëüÅÄËÜ]|[öÖ][ôÔ]")
 
 
+# Letters only Unicode Vietnamese text has (TCVN3 and VNI read as Latin-1 never give them).
+_UNICODE_VIETNAMESE = re.compile("[\u0102\u0103\u0110\u0111\u0128\u0129\u0168\u0169\u01a0\u01a1\u01af\u01b0"
+                                 "\u1ea0-\u1ef9]")
+
+
 def repair_mojibake(text: str) -> tuple[str, str | None]:
-    """A Unicode text that is really TCVN3 or VNI (an old file converted as if it were Latin-1), read
-    again; returns the text and the encoding it was read as (None: left alone)."""
-    sample = text[:200_000]
-    words = _WORD.findall(sample)
-    if len(words) < 5:
+    """A Unicode text that is really TCVN3 or VNI (an old file converted as if it were Latin-1: a PDF
+    made from a `.VnTime` document, a copy pasted from one), read again; returns the text and the
+    encoding it was read as (None: left alone)."""
+    found = garbled_as(text)
+    if found is None:
         return text, None
+    return reread(text, *found), found[0]
+
+
+def garbled_as(text: str) -> tuple[str, bool] | None:
+    """The encoding a garbled text is in, and whether all of it is (else only its garbled words: an old
+    paragraph pasted into a new document); None for a text that reads as it is."""
+    sample = text[:200_000]
+    if not any(True for _ in islice(_TCVN3_SIGN.finditer(sample), 4, 5)) and not _VNI_MARK.search(sample):
+        return None  # the common case (fewer than five signs of either), decided cheaply
+    signs = {"TCVN3": len(_TCVN3_SIGN.findall(sample)), "VNI": len(_VNI_SIGNS.findall(sample))}
+    words = _words(sample)
+    if len(words) < 20:  # too little text to tell an old encoding from odd letters
+        return None
     before = vietnamese_score(sample)
-    signs = sum(1 for c in sample if c in _TCVN3_SIGNS)
-    if signs >= max(5, len(words) // 20):
-        converted = from_tcvn3(text)
-        if vietnamese_score(converted[:200_000]) > before + 0.15:
-            return converted, "TCVN3"
-    if len(_VNI_SIGNS.findall(sample)) >= max(5, len(words) // 20):
-        converted = from_vni(text)
-        if vietnamese_score(converted[:200_000]) > before + 0.15:
-            return converted, "VNI"
-    return text, None
+    genuine = len(_UNICODE_VIETNAMESE.findall(sample))
+    for encoding, count in signs.items():
+        if count >= max(5, len(words) // 20):
+            whole = genuine * 10 < count
+            after = vietnamese_score(reread(sample, encoding, whole))
+            if after > before + 0.15 and after >= 0.5:
+                return encoding, whole
+    return None
+
+
+def reread(text: str, encoding: str, whole: bool) -> str:
+    """Text garbled in `encoding` read again: all of it, or only the words that show the garbling."""
+    if encoding == "TCVN3":
+        return from_tcvn3(text) if whole else _by_word(text, _has_tcvn3_sign, from_tcvn3)
+    return from_vni(text) if whole else _by_word(text, _VNI_SIGNS.search, from_vni)
+
+
+def _has_tcvn3_sign(word: str) -> bool:
+    """A word TCVN3 garbled: a character Vietnamese never holds, or no syllable until read as TCVN3."""
+    if any(c in _TCVN3_SIGNS for c in word):
+        return True
+    letters = "".join(_words(word))
+    return bool(letters) and not _is_syllable(letters) and _is_syllable(from_tcvn3(letters))
+
+
+def _by_word(text: str, garbled: Callable[[str], object], convert: Callable[[str], str]) -> str:
+    return re.sub(r"\S+", lambda m: convert(m.group()) if garbled(m.group()) else m.group(), text)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 # Called as pages are read (done, total): a long scan's progress, page by page.
@@ -63,16 +64,12 @@ class Reading:
 
     def page_of(self, offset: int) -> int | None:
         """The 1-based page an offset falls on (None for flowing formats)."""
-        if not self.page_starts:
-            return None
-        lo, hi = 0, len(self.page_starts)
-        while lo + 1 < hi:
-            mid = (lo + hi) // 2
-            if self.page_starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid
-        return lo + 1
+        return page_of(self.page_starts, offset)
+
+
+def page_of(starts: Sequence[int], offset: int) -> int | None:
+    """The 1-based page an offset falls on, given where each page starts (None: no pages)."""
+    return max(1, bisect.bisect_right(starts, offset)) if starts else None
 
 
 @dataclass(frozen=True)

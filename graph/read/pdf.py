@@ -22,6 +22,7 @@ from PIL import Image
 from ..errors import InputError
 from ..text import strip_marks
 from ..vocab import load
+from .legacy import garbled_as, reread
 from .model import PageProgress, Reading, ReadLimits
 from .ocr import Line, PageLines, assemble, ocr_pages
 from .repair import SYMBOL_BREAK, SYMBOL_REST
@@ -30,6 +31,10 @@ SCAN_MAX_LETTERS = 200  # a page with fewer letters of text layer may be a scan�
 SCAN_MIN_IMAGE_SHARE = 0.3  # …when images cover this share of it
 _LETTER = re.compile(r"[^\W\d_]")
 _PAGE_NUMBER = re.compile(r"^[\s\-–—(\[]*(?:trang|page)?\s*(\d{1,4})(?:\s*/\s*\d{1,4})?[\s\-–—)\]]*$", re.IGNORECASE)
+HEADING_BAND = 0.15  # the top of a page, where a title may span two columns
+PROBES = 200  # points probed down the middle of a page, looking for a gutter
+MAX_GUTTER_HITS = 0.02  # share of them that may meet a character on a two-column page
+MIN_COLUMN_LINES = 8  # lines each column must hold
 EDGE_LINES = 3  # lines at the top and at the bottom of a page where running headers and footers stand
 
 
@@ -53,9 +58,21 @@ def read_pdf(data: bytes, name: str, limits: ReadLimits, on_page: PageProgress |
         ocred = ocr_pages(_renders(pdf, scans, limits, name), name, limits, len(scans), on_page) if scans else {}
     finally:
         pdf.close()
+    layer, legacy_note = _legacy_fonts(layer)
     pages = [layer.get(k) or ocred.get(k) or PageLines(k, ()) for k in range(1, n + 1)]
     text, starts, ocr, warnings = assemble(clean(pages))
-    return Reading(text, "pdf", n, ocr, warnings, starts)
+    return Reading(text, "pdf", n, ocr, legacy_note + warnings, starts)
+
+
+def _legacy_fonts(layer: dict[int, PageLines]) -> tuple[dict[int, PageLines], tuple[str, ...]]:
+    """A text layer in TCVN3 or VNI (a PDF printed from a `.VnTime` document maps its bytes to Latin-1
+    letters) read again, line by line, as the whole layer says."""
+    joined = "\n".join(ln.text for page in layer.values() for ln in page.lines)
+    found = garbled_as(joined)
+    if found is None:
+        return layer, ()
+    fixed = {k: PageLines(k, tuple(Line(reread(ln.text, *found)) for ln in page.lines)) for k, page in layer.items()}
+    return fixed, (f"the text layer is {found[0]} (an old Vietnamese font): read as {found[0]}",)
 
 
 def _open(data: bytes, name: str) -> pdfium.PdfDocument:
@@ -71,9 +88,35 @@ def _open(data: bytes, name: str) -> pdfium.PdfDocument:
 
 
 def _page_text(page: pdfium.PdfPage) -> str:
-    raw = page.get_textpage().get_text_range()
+    textpage = page.get_textpage()
+    raw = _in_columns(page, textpage) or textpage.get_text_range()
+    # PDFium marks a hyphen it takes for a word break at a line's end as U+FFFE: a hyphen it was
+    raw = raw.replace("\ufffe", "-")
     text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
     return "\n".join(ln.rstrip() for ln in text.replace("\x00", "").split("\n"))
+
+
+def _in_columns(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> str | None:
+    """A page set in two columns, read left column first: some producers write such pages line by line
+    across the gutter, and PDFium, in stream order, would give each line of the left column followed by
+    the same line of the right. The gutter is found by probing the middle of the page below its heading
+    band: on a one-column page most probes meet a character (the header's two columns stand in the
+    band and do not count); on a two-column page almost none do, and both halves hold many lines."""
+    width, height = page.get_size()
+    mid, band_top = width / 2, height * (1 - HEADING_BAND)
+    probes = [band_top * k / PROBES for k in range(1, PROBES)]
+    hits = sum(1 for y in probes if textpage.get_index(mid, y, 2, 2) is not None)
+    if hits > MAX_GUTTER_HITS * len(probes):
+        return None
+    left = textpage.get_text_bounded(0, 0, mid, band_top)
+    right = textpage.get_text_bounded(mid, 0, width, band_top)
+    if min(_filled_lines(left), _filled_lines(right)) < MIN_COLUMN_LINES:
+        return None
+    return "\n".join((textpage.get_text_bounded(0, band_top, width, height), left, right))
+
+
+def _filled_lines(text: str) -> int:
+    return sum(1 for ln in text.splitlines() if len(ln.strip()) > 3)
 
 
 def _is_scan(page: pdfium.PdfPage, text: str) -> bool:
