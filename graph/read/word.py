@@ -24,7 +24,17 @@ PACKAGES = "libreoffice-writer-nogui"
 
 @lru_cache(maxsize=1)
 def _soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+    """LibreOffice when it runs (a removed one can leave its launcher behind)."""
+    for name in ("soffice", "libreoffice"):
+        exe = shutil.which(name)
+        if exe is None:
+            continue
+        try:
+            if subprocess.run([exe, "--version"], capture_output=True, timeout=60).returncode == 0:
+                return exe
+        except (OSError, subprocess.SubprocessError):
+            continue
+    return None
 
 
 def convert_to_docx(data: bytes, name: str, fmt: str, limits: ReadLimits) -> bytes:
