@@ -15,14 +15,14 @@ from builders import docx, para, pdf, png_header, run, scanned_page, table, zip_
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from graph.errors import InputError
+from graph.errors import InputError, ToolMissing
 from graph.extract import extract_reading
 from graph.read import ReadLimits, read, read_file
 from graph.read.html import decode_html, read_html
 from graph.read.layout import render
 from graph.read.legacy import from_tcvn3, from_vni, garbled_as, guess, repair_mojibake, tables
 from graph.read.model import Para, Table
-from graph.read.ocr import Line, PageLines, _lines_of, _tesseract, repair_line
+from graph.read.ocr import Line, PageLines, _lines_of, _tesseract, _tsv_lines, repair_line
 from graph.read.pdf import clean
 from graph.read.plain import decode
 from graph.read.repair import repair_text
@@ -362,7 +362,7 @@ def test_ocr_lines_wrapped_at_the_margin_are_joined() -> None:
             (3, 1, 1, 100, 300, "hiện Quyết định số 71/2016/NĐ-"),  # Tesseract cut the sentence
             (3, 1, 2, 100, 900, "xx"), (4, 1, 1, 100, 900, "- Thực hiện Kế hoạch"),
             (4, 1, 2, 100, 900, "a) mục")]
-    lines, _ = _lines_of(_tsv(rows))
+    lines, _ = _lines_of(_tsv_lines(_tsv(rows)))
     assert [ln.text for ln in lines] == [
         "CHỈ THỊ", "", "Căn cứ Quyết định số 12/2021/QĐ-TTg của Ủy ban Quốc gia về việc triển khai thực "
         "hiện Quyết định số 71/2016/NĐ-", "xx", "", "- Thực hiện Kế hoạch", "a) mục"]
@@ -446,3 +446,29 @@ def test_image_file_is_ocrd() -> None:
     scanned_page(["Căn cứ Quyết định số 217-QĐ/TW ngày 12/12/2013"]).save(buf, format="PNG")
     r = read(buf.getvalue(), "scan.png")
     assert r.format == "image" and r.ocr is not None and "217-QĐ/TW" in r.text
+
+
+def test_page_scanned_upside_down() -> None:
+    if _tesseract() is None:
+        pytest.skip("Tesseract with its Vietnamese model is not installed (make sysdeps)")
+    buf = io.BytesIO()
+    scanned_page(["Căn cứ Quyết định số 217-QĐ/TW ngày 12/12/2013", "của Bộ Chính trị về giám sát."]).rotate(
+        180).save(buf, format="PNG")
+    r = read(buf.getvalue(), "upside-down.png")
+    assert "217-QĐ/TW" in r.text and r.ocr is not None and r.ocr.mean_confidence > 60
+
+
+def test_a_missing_program_names_its_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without Tesseract or LibreOffice, the files that need them fail with the package to install;
+    the rest is read as before."""
+    from graph.read import ocr, word
+
+    monkeypatch.setattr(ocr, "_tesseract", lambda: None)
+    monkeypatch.setattr(word, "_soffice", lambda: None)
+    buf = io.BytesIO()
+    scanned_page(["Căn cứ Luật Công đoàn"]).save(buf, format="PNG")
+    with pytest.raises(ToolMissing, match="apt-get install tesseract-ocr tesseract-ocr-vie"):
+        read(buf.getvalue(), "scan.png")
+    with pytest.raises(ToolMissing, match="apt-get install libreoffice-writer-nogui"):
+        read(b"{\\rtf1\\ansi Quyet dinh}", "old.rtf")
+    assert read(docx(para(SAMPLE)), "plan.docx").text.strip() == SAMPLE

@@ -98,3 +98,16 @@ def test_capacity_examples() -> None:
 def test_no_duplicates(field: list[str]) -> None:
     dupes = [k for k, n in Counter(field).items() if n > 1]
     assert not dupes
+
+
+def test_legacy_encoding_examples() -> None:
+    """data/vocab/encodings.toml: each example in its old encoding reads back as its text; the TCVN3
+    table maps each byte to one letter and no two bytes to the same one."""
+    from graph.read.legacy import convert, tables
+
+    t = tables()
+    assert {e[0] for e in t.examples} == {"tcvn3", "vni"}
+    for encoding, old, text in t.examples:
+        assert convert(old, encoding) == text, old
+    assert len(t.tcvn3) == 74 and len(set(t.tcvn3.values())) == 74
+    assert all(len(k) == 1 and 0xA1 <= ord(k) <= 0xFE for k in t.tcvn3)

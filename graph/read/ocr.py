@@ -102,19 +102,45 @@ def _pnm(image: Image.Image) -> bytes:
     return buf.getvalue()
 
 
+ROTATED_BELOW = 50.0  # a page read at a lower mean confidence is read again with orientation detection
+
+
 def _ocr_one(exe: str, number: int, image: bytes, timeout: float, source: str) -> PageLines:
+    """One page: read as it stands; when that reads badly (a page scanned sideways or upside down),
+    read again with Tesseract's orientation detection (`--psm 1`) and keep the better reading."""
+    upright = _tesseract_tsv(exe, number, image, timeout, "3", source)
+    if isinstance(upright, str) or _mean(upright) >= ROTATED_BELOW:
+        return _page(number, upright)
+    turned = _tesseract_tsv(exe, number, image, timeout, "1", source)
+    return _page(number, turned if not isinstance(turned, str) and _mean(turned) > _mean(upright) else upright)
+
+
+def _tesseract_tsv(exe: str, number: int, image: bytes, timeout: float, psm: str, source: str
+                   ) -> dict[tuple[int, int], list[_TessLine]] | str:
+    """Tesseract's words of a page, by paragraph; or why it failed."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")  # one core per page: pages run in parallel instead
     try:
-        out = subprocess.run([exe, "stdin", "stdout", "-l", LANG, "--psm", "3", "tsv"], input=image,
+        out = subprocess.run([exe, "stdin", "stdout", "-l", LANG, "--psm", psm, "tsv"], input=image,
                              capture_output=True, timeout=timeout, env=env, check=False)
     except subprocess.TimeoutExpired:
-        return PageLines(number, (), True, (f"page {number}: OCR stopped after {timeout:.0f} s; page skipped",))
+        return f"OCR stopped after {timeout:.0f} s; page skipped"
     except OSError as e:
         raise InputError(source, f"cannot run Tesseract: {e}") from None
     if out.returncode != 0:
         err = out.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["failed"]
-        return PageLines(number, (), True, (f"page {number}: OCR failed ({err[0][:200]}); page skipped",))
-    lines, notes = _lines_of(out.stdout.decode("utf-8", "replace"))
+        return f"OCR failed ({err[0][:200]}); page skipped"
+    return _tsv_lines(out.stdout.decode("utf-8", "replace"))
+
+
+def _mean(pars: dict[tuple[int, int], list[_TessLine]]) -> float:
+    confs = [c for lines in pars.values() for ln in lines for _, c in ln.words]
+    return sum(confs) / len(confs) if confs else 0.0
+
+
+def _page(number: int, read: dict[tuple[int, int], list[_TessLine]] | str) -> PageLines:
+    if isinstance(read, str):
+        return PageLines(number, (), True, (f"page {number}: {read}",))
+    lines, notes = _lines_of(read)
     if not any(ln.text for ln in lines):
         notes = (*notes, "OCR found no text (a blank page?)")
     return PageLines(number, tuple(lines), True, tuple(f"page {number}: {n}" for n in notes))
@@ -164,12 +190,11 @@ def _margins(pars: dict[tuple[int, int], list[_TessLine]]) -> tuple[float, float
     return float(lefts[len(lefts) // 10]), float(rights[(len(rights) * 9) // 10])
 
 
-def _lines_of(tsv: str) -> tuple[list[Line], tuple[str, ...]]:
+def _lines_of(pars: dict[tuple[int, int], list[_TessLine]]) -> tuple[list[Line], tuple[str, ...]]:
     """Tesseract's paragraphs as lines of text: a line that reaches the right margin and goes on at
     the left margin of the next is joined with it (a sentence is one line, as in a Word file; a
     centred title or a header's two columns are not), a blank line between paragraphs — except where
     Tesseract cuts a sentence (no punctuation before, lower case after)."""
-    pars = _tsv_lines(tsv)
     if not pars:
         return [], ()
     left, right = _margins(pars)
