@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import re
 import threading
 import time
 from collections import defaultdict
@@ -66,12 +67,24 @@ class IngestReport:
 
 
 def iter_sources(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files as given; folders walked for documents of every format read (by extension), in name order."""
+    """Files as given; folders walked for documents of every format read (by extension), in name order
+    — but not the folder a saved web page keeps its pictures in (`Kế hoạch.htm` beside `Kế hoạch_files/`):
+    a logo is no scan."""
     for p in paths:
         if p.is_dir():
-            yield from sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in SUFFIXES)
+            yield from sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in SUFFIXES
+                              and not any(_page_assets(d) for d in x.parents if d.is_relative_to(p) and d != p))
         else:
             yield p
+
+
+_ASSETS = re.compile(r"^(?P<stem>.+)(?:_files|\.fld)$")
+
+
+def _page_assets(folder: Path) -> bool:
+    """`X_files` (or `X.fld`) beside a saved page `X.htm`, `X.html` or `X.mht`."""
+    m = _ASSETS.match(folder.name)
+    return m is not None and any(folder.with_name(m["stem"] + ext).exists() for ext in (".htm", ".html", ".mht"))
 
 
 def source_name(path: Path) -> str:

@@ -114,3 +114,19 @@ def test_extract_text_shows_what_was_read(tmp_path: Path) -> None:
     long.write_bytes(pdf([["Can cu Luat Cong doan;"]] * 3))
     refused = run("extract", "--max-pages", "2", str(long))
     assert refused.returncode == 2 and "3 pages; the limit is 2" in refused.stderr
+
+
+def test_saved_pages_pictures_are_not_documents(tmp_path: Path) -> None:
+    """A folder walk reads every format, but not the pictures folder a saved web page keeps beside it."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from builders import png_header
+
+    from graph.ingest import iter_sources
+
+    (tmp_path / "plan.htm").write_text("<p>Thực hiện Nghị quyết số 02-NQ/TW.</p>", encoding="utf-8")
+    (tmp_path / "plan_files").mkdir()
+    (tmp_path / "plan_files" / "image001.png").write_bytes(png_header(10, 10))
+    (tmp_path / "scans").mkdir()
+    (tmp_path / "scans" / "page.png").write_bytes(png_header(10, 10))
+    (tmp_path / "notes.xyz").write_text("x", encoding="utf-8")
+    assert [p.relative_to(tmp_path).as_posix() for p in iter_sources([tmp_path])] == ["plan.htm", "scans/page.png"]

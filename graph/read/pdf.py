@@ -1,6 +1,7 @@
 """PDF → text: the text layer where a page has one (PDFium, through pypdfium2: Apache-2.0/BSD), OCR
 for the pages that are scans, then what is not the document taken out — page numbers, running headers
-and footers repeated on every page — and symbols broken over two lines joined again.
+and footers repeated on every page — symbols broken over two lines joined again, and pages set in two
+columns read one column after the other.
 
 A page is a scan when it holds almost no text of its own (a signature stamp's few characters do not
 count) but an image covering much of it; only such pages go to OCR, so a signed PDF with one scanned
