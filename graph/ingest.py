@@ -242,7 +242,8 @@ def ingest(
     names = [source_name(p) for p in files]
     graphs = [store.iris.graph(source_id(n)) for n in names]
     known = store.source_hashes()
-    jobs = [(str(p), known.get(g)) for p, g in zip(files, graphs, strict=True)]
+    texted = store.sources_with_text()  # a source stored before its text was kept is read again
+    jobs = [(str(p), known.get(g) if g in texted else None) for p, g in zip(files, graphs, strict=True)]
     n_workers = workers if workers is not None else max(1, (os.cpu_count() or 2) - 1)
     pending = _Batch(store, collect)
     done = 0

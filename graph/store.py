@@ -210,6 +210,12 @@ class GraphStore:
                 for q in self.ox.quads_for_pattern(None, ox.NamedNode(VB + "contentHash"), None, None)
                 if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal)}
 
+    def sources_with_text(self) -> set[str]:
+        """Graphs of the sources stored with their text as read (those ingested before vanban kept it
+        have none), in one index scan of a small property."""
+        return {q.subject.value for q in self.ox.quads_for_pattern(None, ox.NamedNode(VB + "sourceFormat"), None, None)
+                if isinstance(q.subject, ox.NamedNode)}
+
     def sources(self) -> list[dict[str, str]]:
         return list(self.rows(
             "SELECT ?g ?path ?hash ?doc WHERE { GRAPH ?g { ?g a vb:SourceGraph ; vb:sourcePath ?path ; "

@@ -78,3 +78,30 @@ def test_bad_requests(client: TestClient, path: str, params: dict[str, int], sta
     src = _plan_source(client)
     r = client.get(path.replace("{id}", str(src["id"])), params=params)
     assert r.status_code == status and r.json()["ok"] is False
+
+
+def test_a_source_stored_before_its_text_was_kept_is_read_again(tmp_path: Path) -> None:
+    """An unchanged file is skipped — unless its source was stored without the text as read (by an
+    earlier vanban): then it is read again, and its graph replaced."""
+    import hashlib
+
+    from graph.extract import extract_source
+    from graph.identity import source_id
+    from graph.ingest import source_name
+    from graph.rdf import build
+    from graph.text import prepare
+    from graph.vocab import load
+
+    seed = sorted((ROOT / "data" / "documents").glob("*.txt"))[0]
+    path = tmp_path / seed.name
+    path.write_bytes(seed.read_bytes())
+    name = source_name(path)
+    old = build(extract_source(prepare(path.read_text(encoding="utf-8"), name)), source_id(name), name,
+                hashlib.sha256(path.read_bytes()).hexdigest(), GraphStore().iris, load())
+    store = GraphStore()
+    store.add_sources([old.graph], old.nquads)
+    assert store.sources_with_text() == set()
+    report = ingest([path], store)
+    assert (report.ingested, report.skipped, report.replaced) == (1, 0, [old.graph])
+    assert store.sources_with_text() == {old.graph}
+    assert ingest([path], store).skipped == 1
