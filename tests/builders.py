@@ -6,10 +6,13 @@ from __future__ import annotations
 import ctypes
 import io
 import struct
+import unicodedata
 import zipfile
 import zlib
 from typing import Any
 from xml.sax.saxutils import escape
+
+from graph.read.legacy import tables
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -152,3 +155,53 @@ def scanned_page(lines: list[str]) -> Any:
     for k, line in enumerate(lines):
         draw.text((110, 160 + 50 * k), line, fill=0, font=font)
     return page
+
+
+# -- text in the old Vietnamese 8-bit encodings ----------------------------------------------------
+
+SAMPLE = "Thực hiện Nghị quyết số 02-NQ/TW của Bộ Chính trị"
+TONES = "\u0300\u0301\u0303\u0309\u0323"
+WORDS = ("thực hiện nghị quyết của tỉnh ủy ban thường vụ đảng đoàn liên lao động công văn kế hoạch "
+         "hướng dẫn chỉ thị quyết định về việc tăng cường lãnh đạo người dân đặc biệt quảng ngãi").split()
+
+
+def windows_1258(text: str) -> bytes:
+    """Encode as Windows-1258 does: base letters precomposed, tone marks combining."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        d = unicodedata.normalize("NFD", ch)
+        tones = "".join(c for c in d if c in TONES)
+        base = unicodedata.normalize("NFC", "".join(c for c in d if c not in TONES))
+        out.append(base + tones)
+    return "".join(out).encode("cp1258")
+
+
+def tcvn3(text: str) -> bytes:
+    back = {v: k for k, v in tables().tcvn3.items()}
+    return "".join(back.get(c, c) for c in text).encode("latin-1")
+
+
+def vni(text: str) -> bytes:
+    """Encode as VNI-Windows does (the reverse of the table in data/vocab/encodings.toml)."""
+    t = tables()
+    tone_of = {v: k for k, v in t.vni_tones.items() if k.islower()}
+    circ = {v: k for k, v in t.vni_circumflex.items() if k.islower()}
+    breve = {v: k for k, v in t.vni_breve.items() if k.islower()}
+    single = {v: k for k, v in t.vni_single.items() if k.islower()}
+    out = []
+    for ch in text:
+        if ch in single:
+            out.append(single[ch])
+            continue
+        d = unicodedata.normalize("NFD", ch)
+        base, marks = d[0], d[1:]
+        tone = next((m for m in marks if m in TONES), "")
+        if "\u0302" in marks:
+            out.append(base + circ[tone])
+        elif "\u0306" in marks:
+            out.append(base + breve[tone])
+        elif "\u031b" in marks:  # ơ ư: their own letter, then the tone
+            out.append(single[unicodedata.normalize("NFC", base + "\u031b")] + tone_of.get(tone, ""))
+        else:
+            out.append(base + tone_of.get(tone, ""))
+    return "".join(out).encode("cp1252")

@@ -124,7 +124,10 @@ def convert(s: str, encoding: str) -> str:
 # -- guessing the encoding of a whole text ----------------------------------------------------------
 
 _ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?"
-_NUCLEUS = r"(?:[aăâeêioôơuưy]{1,3})"
+# the vowel clusters Vietnamese syllables have (tone marks aside)
+_CLUSTERS = ("iêu yêu oai oay oao oeo uây uôi ươi ươu uya uyê uyu ai ao au ay âu ây eo êu ia iê iu oa oă oe oi "
+             "ôi ơi ua uâ uê ui uô uơ uy ưa ưi ươ ưu yê a ă â e ê i o ô ơ u ư y").split()
+_NUCLEUS = "(?:" + "|".join(_CLUSTERS) + ")"
 _CODA = r"(?:ch|ng|nh|[cmnpt])?"
 _SYLLABLE = re.compile(rf"^{_ONSET}{_NUCLEUS}{_CODA}$")
 _WORD = re.compile(r"[^\W\d_]+")
