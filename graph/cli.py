@@ -81,18 +81,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
             reading = read(read_file(Path(name), limits), name, limits)
             if args.text:
                 _text(name, reading, args.json, sys.stdout)
-                continue
-            ex = extract_reading(reading, name, vocab)
+            elif args.json:
+                sys.stdout.write(json.dumps(extract_reading(reading, name, vocab).to_json(), ensure_ascii=False) + "\n")
+            else:
+                _table(extract_reading(reading, name, vocab), sys.stdout)
         except InputError as e:
             failed += 1
             print(f"vanban: {e}", file=sys.stderr)
-            continue
-        finally:
-            sys.stdout.flush()
-        if args.json:
-            sys.stdout.write(json.dumps(ex.to_json(), ensure_ascii=False) + "\n")
-        else:
-            _table(ex, sys.stdout)
         sys.stdout.flush()
     return 2 if failed else 0
 

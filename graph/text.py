@@ -82,7 +82,8 @@ _CONTINUES = re.compile(
     re.IGNORECASE,
 )
 _ENDS_SENTENCE = re.compile(r"[.;:!?…)\]]\s*$")
-_LIST_START = re.compile(r"^\s*(?:[-+•*–]\s|\d+(?:\.\d+)*[.)]\s|[a-zđ][.)]\s|[IVXLC]+\.\s|#)")
+LIST_START = re.compile(  # a line opening a list item: never the run-on of the one before
+    r"^\s*(?:[-+•*–]\s|\d+(?:\.\d+)*[.)]\s|[a-zđ][.)]\s|[IVXLC]+\.\s|#)")
 
 
 def repair_breaks(text: str) -> str:
@@ -110,7 +111,7 @@ def repair_breaks(text: str) -> str:
             i = j
             continue
         nxt = lines[j].lstrip()
-        if _ENDS_SENTENCE.search(cur) or _LIST_START.match(nxt):
+        if _ENDS_SENTENCE.search(cur) or LIST_START.match(nxt):
             i = j
             continue
         first = nxt[:1]

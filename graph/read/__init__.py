@@ -76,18 +76,16 @@ def _by_format(data: bytes, name: str, fmt: str, lim: ReadLimits, on_page: PageP
         return read_image(data, name, lim, on_page)
     if fmt == "text":
         text, warnings = decode(data, name)
-        return Reading(_finish(text), "text", None, None, warnings)
-    if fmt == "html":
-        blocks, warnings = read_html(data, name)
-    elif fmt == "docx":
-        blocks, notes = read_docx(data, name, lim)
-        warnings = tuple(notes)
     else:
-        blocks, notes = read_word(data, name, fmt, lim)
-        warnings = tuple(notes)
-    text, garbled = repair_mojibake(render(blocks))  # old fonts that no style named
+        if fmt == "html":
+            blocks, warnings = read_html(data, name)
+        else:
+            blocks, notes = read_docx(data, name, lim) if fmt == "docx" else read_word(data, name, fmt, lim)
+            warnings = tuple(notes)
+        text = render(blocks)
+    text, garbled = repair_mojibake(text)  # an old font no file format named: the letters tell
     if garbled:
-        warnings += (f"parts of the text were in {garbled} (an old Vietnamese font): read as {garbled}",)
+        warnings += (f"the text (or part of it) was {garbled}, an old Vietnamese encoding: read as {garbled}",)
     return Reading(_finish(text), fmt, None, None, warnings)
 
 

@@ -23,8 +23,9 @@ from itertools import pairwise
 from PIL import Image
 
 from ..errors import InputError, ToolMissing
+from ..text import LIST_START
 from .model import Ocr, OcrWord, PageProgress, ReadLimits
-from .repair import LIST_START, SYMBOL_BREAK, SYMBOL_REST, repair_text
+from .repair import SYMBOL_BREAK, SYMBOL_REST, repair_text
 
 LANG = "vie"
 PACKAGES = "tesseract-ocr tesseract-ocr-vie"
@@ -229,14 +230,14 @@ def _continues(before: list[tuple[str, float]], after: list[tuple[str, float]]) 
     """A full line goes on in the next unless that opens an item, or the line ended a clause and the
     next begins with a capital (`…tỉnh Quảng Ngãi,` / `Căn cứ …`)."""
     last, first = before[-1][0], after[0][0]
-    if LIST_START.match(first):
+    if LIST_START.match(first + " "):
         return False
     return first[:1].islower() or last[-1:].isalnum()
 
 
 def _runs_on(before: list[tuple[str, float]], after: list[tuple[str, float]]) -> bool:
     last, first = before[-1][0], after[0][0]
-    return last[-1:].isalnum() and first[:1].islower() and not LIST_START.match(first)
+    return last[-1:].isalnum() and first[:1].islower() and not LIST_START.match(first + " ")
 
 
 def _glue(before: list[tuple[str, float]], after: list[tuple[str, float]]) -> list[tuple[str, float]]:

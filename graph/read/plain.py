@@ -38,9 +38,6 @@ def decode(data: bytes, source: str) -> tuple[str, tuple[str, ...]]:
     except UnicodeDecodeError as e:
         return _eight_bit(data, source, e)
     _refuse_binary(text, source)
-    repaired, encoding = legacy.repair_mojibake(text)
-    if encoding:
-        return repaired, (f"the text was {encoding} stored as if it were Latin-1; read as {encoding}",)
     return text, ()
 
 

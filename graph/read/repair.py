@@ -35,8 +35,6 @@ _STATE = re.compile(
 # A symbol broken at a line's end (`71/2016/NĐ-`) and the rest of it at the start of the next (`CP`)
 SYMBOL_BREAK = re.compile(r"[\w/]*\d[\w/]*/[\w.\-&/]*-$")
 SYMBOL_REST = re.compile(r"^[A-ZĐ][A-ZĐa-z0-9&]{0,12}(?=[\s,.;:)]|$)")
-# A line that opens a list item or an article: never the run-on of the line before
-LIST_START = re.compile(r"^(?:[-+•–]|\d+(?:\.\d+)*[.)]|[a-zđ][.)]|[IVXLC]+\.|Điều\b|Chương\b|Mục\b)")
 _SPLIT_NUMBER = re.compile(r"(?P<so>\b[Ss]ố[ ]?:?[ ]?)(?P<a>\d{1,2}) (?P<b>\d{1,3})(?=[ ]?/)")
 _DATE_PART = re.compile(r"(?P<w>\b(?:ngày|tháng)[ ]+)(?P<n>[0-9IlO]{1,2})(?=[ ]+(?:tháng|năm)\b)")
 
