@@ -51,6 +51,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 from common import percentile  # noqa: E402
+from extract_scale import measure as measure_scale  # noqa: E402
+from extract_scale import table as scale_table  # noqa: E402
 from formats import measure as measure_formats  # noqa: E402
 from formats import table as formats_table  # noqa: E402
 from generate import VERSION, generate, write_graph  # noqa: E402
@@ -531,6 +533,8 @@ def table(result: dict[str, Any]) -> str:
         row(f"export {name}", f"{e['seconds']} s ({e['mb']} MB)")
     if "formats" in r:
         lines += ["", formats_table(r["formats"])]
+    if "extract_scale" in r:
+        lines += ["", scale_table(r["extract_scale"])]
     return "\n".join(lines)
 
 
@@ -565,6 +569,8 @@ def main() -> int:
     result["extraction"] = extraction(texts, min(text_size, 5000))
     say("reading formats (the originals of ../shared/corpus/formats)")
     result["formats"] = measure_formats(ROOT.parent / "shared" / "corpus")
+    say("extraction against mentions per document")
+    result["extract_scale"] = measure_scale([10_000, 50_000, 200_000])
     say("ingest from text")
     text_store = a.work / f"store-text-{text_size}-v{VERSION}"
     if a.fresh:

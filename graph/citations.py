@@ -9,6 +9,7 @@ and the title after `về` or in quotes.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import replace
 from functools import lru_cache
@@ -258,11 +259,13 @@ def find_mentions(src: Source, vocab: Vocabulary) -> list[Mention]:
             continue  # the document's own "Số:" line
         symbol_hits.append((kw_start, s, e, sym, kind_word, law_name))
 
+    next_of = _NextStart([h[0] for h in symbol_hits])
+    row_date = _RowDates(work)
     for kw_start, _s, e, sym, kind_word, law_name in symbol_hits:
         date, year, issuer, ev_end, tail_end = _tail(work, e)
         if date is None:
-            date = _row_date(work, e)
-        nxt = _next_start(symbol_hits, kw_start)
+            date = row_date(e)
+        nxt = next_of(kw_start)
         title, title_end = _title(work, tail_end, nxt)
         if law_name and not title:
             title = law_name
@@ -434,26 +437,42 @@ def _numbered(work: str, s: int, sym: Symbol, vocab: Vocabulary) -> bool:
     return any(vocab.issuer(code) or vocab.code(code) for code in re.split(r"[-/]", sym.issuer or ""))
 
 
-def _row_date(work: str, pos: int) -> str | None:
-    """A date in the same table row (`| … symbol … | 31/10/2025 |`)."""
-    line_start = work.rfind("\n", 0, pos) + 1
-    line_end = work.find("\n", pos)
-    line_end = len(work) if line_end < 0 else line_end
-    if "|" not in work[line_start:line_end]:
-        return None
-    row = work[pos:line_end]
-    bar = row.find("|")
-    if bar < 0:
-        return None
-    m = DATE_RE.search(row, bar)
-    return iso_from_match(m) if m else None
+ROW_REACH = 4000  # characters of a table row searched for its date (a bound, not a layout rule)
 
 
-def _next_start(hits: list[tuple[int, int, int, Symbol, str | None, str | None]], after: int) -> int:
-    for h in hits:
-        if h[0] > after:
-            return h[0]
-    return -1
+class _RowDates:
+    """A date in the same table row (`| … symbol … | 31/10/2025 |`). Line ends and the next `|` are
+    found by bisection over positions listed once: a document on one long line stays linear."""
+
+    def __init__(self, work: str) -> None:
+        self.work = work
+        self.line_ends = [m.start() for m in re.finditer("\n", work)] + [len(work)]
+        self.bars = [m.start() for m in re.finditer(r"\|", work)]
+
+    def __call__(self, pos: int) -> str | None:
+        if not self.bars:
+            return None
+        line_end = self.line_ends[bisect.bisect_left(self.line_ends, pos)]
+        i = bisect.bisect_left(self.bars, pos)
+        if i >= len(self.bars) or self.bars[i] >= line_end:
+            return None  # no cell after the symbol on its line
+        m = DATE_RE.search(self.work, self.bars[i], min(line_end, self.bars[i] + ROW_REACH))
+        return iso_from_match(m) if m else None
+
+
+class _NextStart:
+    """Where the next symbol's mention starts after a position (-1: none), in log time: a document of
+    200,000 mentions must not rescan them all for each one."""
+
+    def __init__(self, starts: list[int]) -> None:
+        self.starts = starts
+        self.ordered = all(a <= b for a, b in itertools.pairwise(starts))
+
+    def __call__(self, after: int) -> int:
+        if self.ordered:
+            i = bisect.bisect_right(self.starts, after)
+            return self.starts[i] if i < len(self.starts) else -1
+        return next((s for s in self.starts if s > after), -1)
 
 
 class _Spans:
@@ -462,18 +481,20 @@ class _Spans:
     def __init__(self) -> None:
         self.starts: list[int] = []
         self.ends: list[int] = []
+        self.longest = 0  # no span starting further back than this can reach a position
 
     def add(self, s: int, e: int) -> None:
         i = bisect.bisect_left(self.starts, s)
         self.starts.insert(i, s)
         self.ends.insert(i, e)
+        self.longest = max(self.longest, e - s)
 
     def overlaps(self, s: int, e: int) -> bool:
         i = bisect.bisect_left(self.starts, e) - 1
         while i >= 0:
             if self.ends[i] > s:
                 return True
-            if self.starts[i] < s - 4000:
+            if self.starts[i] < s - self.longest:
                 return False
             i -= 1
         return False

@@ -7,6 +7,7 @@ contract of ../shared/contract/EXTRACT.md.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -143,10 +144,16 @@ def _kind_name(m: Mention, kind: str | None, party: bool, vocab: Vocabulary) -> 
 class _Group:
     """Mentions of one cited document, gathered in text order."""
 
-    def __init__(self, first: int, symbol: str | None, party: bool) -> None:
+    def __init__(self, first: int, symbol: str | None, party: bool, year: int | None = None) -> None:
         self.members = [first]
         self.symbol = symbol
         self.party = party
+        self.year = year  # the first member's year that has one (kept as members come: no rescans)
+
+    def add(self, k: int, year: int | None) -> None:
+        self.members.append(k)
+        if self.year is None:
+            self.year = year
 
 
 def _party_symbol(m: Mention, vocab: Vocabulary) -> str | None:
@@ -202,57 +209,60 @@ def gather(mentions: list[Mention], decisions: list[Decision], header: Header,
         year = m.year
         chosen = None
         for g in by_symbol.get(key, []):
-            gy = _group_year(g, mentions)
-            if year is None or gy is None or gy == year:
+            if year is None or g.year is None or g.year == year:
                 chosen = g
                 break
         if chosen is None:
-            chosen = _Group(k, sym, party_of[k])
+            chosen = _Group(k, sym, party_of[k], year)
             groups.append(chosen)
             by_symbol.setdefault(key, []).append(chosen)
         else:
-            chosen.members.append(k)
+            chosen.add(k, year)
         group_of[k] = chosen
 
-    # short mentions (Đề án 02, Quy định 366) of a document cited in full
+    # short mentions (Đề án 02, Quy định 366) of a document cited in full: groups looked up by number
+    by_number: dict[int, list[_Group]] = defaultdict(list)
+    for g in groups:
+        if mentions[g.members[0]].number:
+            by_number[int(mentions[g.members[0]].number or 0)].append(g)
     for k, m in enumerate(mentions):
         if k in group_of or symbol_of[k] is not None or m.named:
             continue
+        number = int(m.number) if m.number else None
         target = None
-        for g in groups:
-            first = mentions[g.members[0]]
-            if first.number and m.number and int(first.number) == int(m.number) and _same_kind(
-                _kind_family(first, vocab), _kind_family(m, vocab)
-            ):
+        for g in by_number.get(number, []) if number is not None else []:
+            if _same_kind(_kind_family(mentions[g.members[0]], vocab), _kind_family(m, vocab)):
                 target = g
                 break
         if target is not None:
-            target.members.append(k)
+            target.add(k, m.year)
             group_of[k] = target
         else:
-            g = _Group(k, None, False)
+            g = _Group(k, None, False, m.year)
             groups.append(g)
+            if number is not None:
+                by_number[number].append(g)
             group_of[k] = g
             warnings.append(
                 f"'{m.kind_word} {m.number}' names no issuer or symbol: kept without a symbol"
             )
 
     named: dict[str, _Group] = {}
+    named_prefix: dict[str, _Group] = {}  # every leading run of words of a name → its first group
     for k, m in enumerate(mentions):
         if not m.named or not m.title:
             continue
         key = strip_marks(m.title)
-        match = None
-        for nk, g in named.items():
-            if nk == key or nk.startswith(key + " ") or key.startswith(nk + " "):
-                match = g
-                break
+        match = _named_match(key, named, named_prefix)
         if match is None:
             match = _Group(k, None, False)
             groups.append(match)
             named[key] = match
+            words = key.split(" ")
+            for n in range(1, len(words)):
+                named_prefix.setdefault(" ".join(words[:n]), match)
         else:
-            match.members.append(k)
+            match.add(k, m.year)
         group_of[k] = match
 
     groups.sort(key=lambda g: min(mentions[i].start for i in g.members))
@@ -287,11 +297,14 @@ def _kind_family(m: Mention, vocab: Vocabulary) -> str | None:
     return None
 
 
-def _group_year(g: _Group, mentions: list[Mention]) -> int | None:
-    for i in g.members:
-        if mentions[i].year is not None:
-            return mentions[i].year
-    return None
+def _named_match(key: str, named: dict[str, _Group], prefix: dict[str, _Group]) -> _Group | None:
+    """The group of a name cited before that is this name, starts with it, or that it starts with
+    (`Luật Lao động` and `Luật Lao động năm 2019`), by lookups rather than a scan of every name."""
+    found = named.get(key) or prefix.get(key)
+    if found is not None:
+        return found
+    words = key.split(" ")
+    return next((named[p] for n in range(len(words) - 1, 0, -1) if (p := " ".join(words[:n])) in named), None)
 
 
 def _citation(g: _Group, mentions: list[Mention], decisions: list[Decision], vocab: Vocabulary) -> Citation:

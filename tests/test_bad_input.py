@@ -97,3 +97,19 @@ def test_ingest_of_a_folder_with_every_kind_of_bad_file(folder: Path, tmp_path: 
     formats = {row["f"] for row in store.rows("SELECT ?f WHERE { GRAPH ?g { ?g vb:sourceFormat ?f } }")}
     assert formats == {"text", "docx"}
     assert store.count("?d vb:implements <https://w3id.org/vanban/doc/lai-chau/tu/ctr/2021/12>", "d") >= 1
+
+
+def test_extraction_is_linear_in_mentions() -> None:
+    """50,000 citations on one line (a quadratic extractor took minutes; linear takes a few seconds):
+    the bound is generous, the figure per size is in `bench/extract_scale.py`."""
+    import time
+
+    from graph.extract import extract_text
+
+    body = "; ".join(f"Nghị quyết số {i % 50 + 1}-NQ/TW" for i in range(50_000))
+    text = f"TỈNH ỦY BẮC NINH\nSố 12-KH/TU\n\nThực hiện {body}.\n"
+    started = time.perf_counter()
+    ex = extract_text(text, "many.txt")
+    assert time.perf_counter() - started < 60
+    assert len(ex.citations) == 50
+    assert all(c.relations == ("implements",) for c in ex.citations)
