@@ -9,15 +9,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from graph.identity import Iris
 from graph.lineage import LineageIndex
+from graph.query_pool import QueryPool
 from graph.store import GraphStore
 
 from . import errors, rest, sparql
+from .security import SecurityHeaders, authorize
 from .settings import Settings, get_settings
+
+STATIC = Path(__file__).parent / "static"
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -31,14 +36,24 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         # the lineage index lives next to the store; a restart loads it instead of rebuilding it
         app.state.lineage_path = Path(str(cfg.store) + ".lineage") if cfg.store and store is None else None
         app.state.lineage = LineageIndex.open(app.state.store, app.state.lineage_path)
-        yield
-        app.state.store.flush()
+        opened: GraphStore = app.state.store
+        app.state.query_pool = None
+        if cfg.query_processes and opened.path is not None:
+            app.state.query_pool = QueryPool(opened.path, opened.iris.base, cfg.max_concurrent_queries,
+                                             cfg.query_memory_mb * 2**20)
+        try:
+            yield
+        finally:
+            if app.state.query_pool is not None:
+                app.state.query_pool.close()
+            app.state.store.flush()
 
     app = FastAPI(
         title="vanban",
         summary="A knowledge graph of Vietnamese Party, Front, union and state documents.",
         version="0.1.0",
         lifespan=lifespan,
+        dependencies=[Depends(authorize)],
     )
     app.state.settings = cfg
     if store is not None:
@@ -46,7 +61,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     if cfg.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=cfg.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["*"])
+    app.add_middleware(SecurityHeaders)
     errors.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(sparql.router)
     app.include_router(rest.router)
     app.include_router(rest.doc_router)

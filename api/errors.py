@@ -11,10 +11,14 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import (
+    AccessDenied,
     InputError,
+    NeedsToken,
     QueryError,
     QueryTimeout,
+    QueryTooBig,
     RowCapExceeded,
+    ServerBusy,
     StoreError,
     UnknownDocument,
     UpdateRefused,
@@ -32,15 +36,21 @@ class ErrorBody(BaseModel):
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": text} for code, text in (
-        (400, "malformed request or query"), (403, "read-only: updates need the admin token"),
-        (404, "no such document"), (413, "more results than the row cap"), (422, "invalid parameters"),
-        (500, "the store failed"), (503, "the query ran past its time limit"),
+        (400, "malformed, too large or refused request or query"), (401, "a bearer token is required"),
+        (403, "read-only (updates need the admin token), or the token's role may not see this"),
+        (404, "no such document"), (413, "more results than the row cap, or more memory than a query may take"),
+        (422, "invalid parameters"), (500, "the store failed"),
+        (503, "the query ran past its time limit, or every slot is busy"),
     )
 }
 
 STATUS: list[tuple[type[VanbanError], int]] = [
     (QueryTimeout, 503),
+    (ServerBusy, 503),
     (RowCapExceeded, 413),
+    (QueryTooBig, 413),
+    (NeedsToken, 401),
+    (AccessDenied, 403),
     (QueryError, 400),
     (UpdateRefused, 403),
     (UnknownDocument, 404),
@@ -73,7 +83,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(VanbanError)
     async def vanban_error(request: Request, exc: VanbanError) -> JSONResponse:
-        return error_response(status_of(exc), str(exc))
+        response = error_response(status_of(exc), str(exc))
+        if isinstance(exc, NeedsToken):
+            response.headers["www-authenticate"] = 'Bearer realm="vanban"'
+        return response
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # a defect, not a request's fault: still the one shape (and no traceback to the client)
+        return error_response(500, f"internal error ({type(exc).__name__}); the server goes on")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

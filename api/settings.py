@@ -20,8 +20,28 @@ class Settings(BaseSettings):
     base: str = Field(DEFAULT_BASE, description="base of the document IRIs")
     query_timeout: float = Field(10.0, description="seconds a SPARQL query may run before it is stopped")
     row_cap: int = Field(100_000, description="most rows (or triples) one SPARQL query may return")
-    max_concurrent_queries: int = Field(4, description="SPARQL queries evaluated at once; others wait")
+    max_concurrent_queries: int = Field(4, description="SPARQL queries evaluated at once (worker processes); "
+                                        "others wait")
+    query_processes: bool = Field(True, description="run SPARQL queries in worker processes (on-disk stores): "
+                                  "a query that crashes, loops or eats memory is killed alone")
+    query_memory_mb: int = Field(1024, description="private memory one SPARQL query's worker may take before "
+                                 "it is stopped (413)")
+    sparql_max_bytes: int = Field(100_000, description="largest SPARQL query or update accepted, in bytes (413)")
+    sparql_max_depth: int = Field(64, description="deepest nesting of brackets a SPARQL request may have (400)")
+    sparql_max_terms: int = Field(5_000, description="most terms (words, IRIs, operators) in a SPARQL request")
+    sparql_max_patterns: int = Field(200, description="most triple patterns and groups in a SPARQL request")
+    sparql_service_allow: list[str] = Field(default_factory=list, description="endpoints SERVICE may call "
+                                            "(IRI prefixes); empty: SERVICE is refused, no outgoing request")
+    sparql_load_allow: list[str] = Field(default_factory=list, description="sources an admin's LOAD may "
+                                         "fetch (IRI prefixes, file:///… for local files); empty: LOAD refused")
+    load_timeout: float = Field(30.0, description="seconds an admin's LOAD may take to fetch its source")
+    load_max_bytes: int = Field(100_000_000, description="largest source an admin's LOAD may fetch, in bytes")
+    max_concurrent_exports: int = Field(2, description="exports built at once; more get 503 (try again)")
     admin_token: str | None = Field(None, description="bearer token that allows SPARQL updates; none: read-only")
+    tokens: dict[str, str] = Field(default_factory=dict, description="bearer tokens and their roles "
+                                   "(reader, marked, admin), e.g. {\"t0k3n\": \"reader\"}")
+    require_token: bool = Field(False, description="every request needs a bearer token of `tokens` (or the "
+                                "admin token); off: reading is open to whoever reaches the server")
     cors_origins: list[str] = Field(default_factory=list, description="origins allowed by CORS, e.g. ['*']")
 
 

@@ -3,21 +3,26 @@
 GET and POST (form-encoded, application/sparql-query, application/sparql-update); results as JSON, XML,
 CSV, TSV by Accept or `format=`; CONSTRUCT/DESCRIBE as Turtle, N-Triples, JSON-LD, RDF/XML, TriG,
 N-Quads; a service description on a bare GET asking for RDF; a YASGUI page for browsers. Read-only
-unless an admin token is configured. Queries run in worker threads (never on the event loop), at most
-`max_concurrent_queries` at once, each under the time limit and row cap of the settings.
+unless an admin token is configured. Each request is measured before it runs (size, nesting, terms,
+patterns, SERVICE and LOAD targets: `graph.sparql_check`); queries on an on-disk store run in worker
+processes (`graph.query_pool`: killed at the time or memory limit), at most `max_concurrent_queries`
+at once; admin updates go through the store's one door (`GraphStore.update`: a new write stamp).
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
+import urllib.parse
 from typing import Annotated, Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from graph.errors import QueryError, QueryTimeout, UpdateRefused
+from graph.errors import QueryError, QueryRefused, QueryTimeout, ServerBusy, UpdateRefused
+from graph.fetch import FetchLimits, load
+from graph.query_pool import Job, QueryPool
 from graph.sparql import (
     GRAPH_FORMATS,
     SELECT_FORMATS,
@@ -28,9 +33,12 @@ from graph.sparql import (
     negotiate,
     service_description,
 )
+from graph.sparql_check import Bounds, check, shape_of
+from graph.store import GraphStore
 
 from .deps import SettingsDep, StoreDep
 from .errors import ERRORS
+from .security import require_admin
 from .settings import Settings
 
 router = APIRouter(tags=["sparql"], responses=ERRORS)
@@ -42,21 +50,22 @@ RESULTS: dict[int | str, dict[str, Any]] = {
 
 YASGUI = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><title>vanban — SPARQL</title>
-<link href="https://unpkg.com/@zazuko/yasgui@4.5.0/build/yasgui.min.css" rel="stylesheet" type="text/css"/>
-<script src="https://unpkg.com/@zazuko/yasgui@4.5.0/build/yasgui.min.js"></script></head>
-<body><h3 style="font-family:sans-serif">vanban SPARQL endpoint</h3>
+<link href="/static/vendor/yasgui-4.5.0.min.css" rel="stylesheet" type="text/css"/>
+<script src="/static/vendor/yasgui-4.5.0.min.js"></script></head>
+<body><h3 style="font-family:sans-serif">vanban — điểm truy vấn SPARQL / SPARQL endpoint</h3>
 <noscript>This page needs JavaScript; any SPARQL client works against this URL.</noscript>
 <div id="yasgui"></div>
-<script>
-const endpoint = window.location.origin + window.location.pathname;
-new Yasgui(document.getElementById("yasgui"), {
-  requestConfig: { endpoint: endpoint, method: "POST" }, copyEndpointOnNewTab: true,
-  yasqe: { value: "PREFIX vb: <https://w3id.org/vanban/ontology#>\\n" +
-    "SELECT DISTINCT ?doc ?symbol WHERE {\\n  ?doc vb:implements+ <https://w3id.org/vanban/doc/tw/nq/2021/02> .\\n" +
-    "  OPTIONAL { ?doc vb:symbol ?symbol }\\n}" }
-});
-</script></body></html>
+<script src="/static/sparql.js"></script></body></html>
 """
+FORM_FACTOR = 4  # a form-encoded body may be this much larger than the query it carries (percent-encoding)
+
+
+def bounds(settings: Settings, isolated: bool) -> Bounds:
+    """The request limits of the settings. SERVICE calls only from worker processes, where the time
+    limit can stop one that never answers."""
+    return Bounds(settings.sparql_max_bytes, settings.sparql_max_depth, settings.sparql_max_terms,
+                  settings.sparql_max_patterns, tuple(settings.sparql_service_allow) if isolated else (),
+                  tuple(settings.sparql_load_allow))
 
 
 def _slots(request: Request, settings: Settings) -> threading.BoundedSemaphore:
@@ -71,16 +80,31 @@ async def _answer(
     request: Request, store: StoreDep, settings: Settings, query: str,
     default_graphs: list[str], named_graphs: list[str], fmt: str | None,
 ) -> Response:
+    pool: QueryPool | None = getattr(request.app.state, "query_pool", None)
+    check(query, bounds(settings, pool is not None))
     if is_update(query):
         raise UpdateRefused("this is an update: send it as update=… (POST) with the admin token")
     limits = Limits(timeout=settings.query_timeout, row_cap=settings.row_cap)
+    accept = request.headers.get("accept")
+    if pool is not None:
+        job = Job(query, limits, store.stamp(), accept, fmt, tuple(default_graphs), tuple(named_graphs))
+        body, media = await asyncio.to_thread(pool.answer, job, limits.timeout)
+        return Response(content=body, media_type=media)
+    return await _in_thread(request, store, settings, query, limits, accept, fmt, default_graphs, named_graphs)
+
+
+async def _in_thread(
+    request: Request, store: GraphStore, settings: Settings, query: str, limits: Limits, accept: str | None,
+    fmt: str | None, default_graphs: list[str], named_graphs: list[str],
+) -> Response:
+    """An in-memory store (tests, one-off tools) has no file a worker could open: its queries run in a
+    thread, bounded by the request checks and the cooperative time limit only."""
     cancel = threading.Event()
     slots = _slots(request, settings)
-    accept = request.headers.get("accept")
 
     def work() -> tuple[bytes, str]:
         if not slots.acquire(timeout=limits.timeout):
-            raise QueryTimeout("the endpoint is busy; every query slot stayed taken for the time limit")
+            raise ServerBusy("the endpoint is busy; every query slot stayed taken for the time limit")
         try:
             return answer(store, query, limits, accept, fmt, default_graphs or None, named_graphs or None, cancel)
         finally:
@@ -89,8 +113,6 @@ async def _answer(
     task = asyncio.ensure_future(asyncio.to_thread(work))
     done, _ = await asyncio.wait({task}, timeout=limits.timeout + 0.25)
     if not done:
-        # Answer now; the worker stops at its next check (or, inside a blocking operator, when that
-        # ends) and its slot is freed then.
         cancel.set()
         task.add_done_callback(lambda t: t.exception())
         raise QueryTimeout(f"the query ran past its {limits.timeout:g} s limit")
@@ -99,28 +121,59 @@ async def _answer(
 
 
 async def _update(request: Request, store: StoreDep, settings: Settings, update: str) -> Response:
-    token = settings.admin_token
-    given = request.headers.get("authorization", "")
-    if not token or given != f"Bearer {token}":
-        raise UpdateRefused("the SPARQL endpoint is read-only: updates need the admin token")
-
-    def work() -> None:
-        try:
-            store.ox.update(update)
-        except SyntaxError as e:
-            raise QueryError(f"malformed SPARQL update: {e}") from None
-
-    await asyncio.to_thread(work)
+    check(update, bounds(settings, False), update=True)
+    if shape_of(update).loads:
+        limits = FetchLimits(settings.load_timeout, settings.load_max_bytes)
+        await asyncio.to_thread(load, store, update, settings.sparql_load_allow, limits)
+    else:
+        await asyncio.to_thread(store.update, update)
     return Response(status_code=204)
 
 
-def _description(request: Request, fmt: str | None) -> Response:
+async def _body(request: Request, limit: int) -> bytes:
+    """The request body, read no further than `limit` bytes (a 200 MB body is refused, not buffered)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise QueryRefused(f"the body is {int(declared):,} bytes; at most {limit:,} are taken "
+                           "(setting sparql_max_bytes)")
+    parts, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise QueryRefused(f"the body is over {limit:,} bytes (setting sparql_max_bytes)")
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _text(data: bytes, what: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise QueryRefused(f"the {what} is not UTF-8 (byte {e.start}): SPARQL is sent as UTF-8") from None
+
+
+def _form(data: bytes) -> dict[str, list[str]]:
+    """An application/x-www-form-urlencoded body, strictly UTF-8."""
+    try:
+        pairs = urllib.parse.parse_qsl(data.decode("ascii"), keep_blank_values=True, errors="strict",
+                                       max_num_fields=1000)
+    except (UnicodeDecodeError, ValueError) as e:
+        raise QueryRefused(f"the form is not valid URL-encoded UTF-8: {e}") from None
+    out: dict[str, list[str]] = {}
+    for k, v in pairs:
+        out.setdefault(k, []).append(v)
+    return out
+
+
+def _description(request: Request, settings: Settings, fmt: str | None) -> Response:
     endpoint = str(request.url.replace(query=""))
     accept = request.headers.get("accept", "")
     if fmt is None and "text/html" in accept:
         return HTMLResponse(YASGUI)
     name = negotiate(accept if "*/*" not in accept else "text/turtle", fmt, "graph")
-    ttl = service_description(endpoint)
+    isolated = getattr(request.app.state, "query_pool", None) is not None
+    ttl = service_description(endpoint, federated=isolated and bool(settings.sparql_service_allow),
+                              updates=bool(settings.admin_token or "admin" in settings.tokens.values()))
     if name == "ttl":
         return Response(ttl, media_type="text/turtle")
     triples = [q.triple for q in ox.parse(ttl, format=ox.RdfFormat.TURTLE)]
@@ -145,7 +198,7 @@ async def sparql_get(
     named_graph_uri: NamedUris = [],  # noqa: B006
 ) -> Response:
     if query is None:
-        return _description(request, format)
+        return _description(request, settings, format)
     return await _answer(request, store, settings, query, default_graph_uri, named_graph_uri, format)
 
 
@@ -157,20 +210,28 @@ async def sparql_post(
     named_graph_uri: NamedUris = [],  # noqa: B006
 ) -> Response:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    limit = settings.sparql_max_bytes
     if ctype == "application/sparql-query":
-        return await _answer(request, store, settings, (await request.body()).decode("utf-8"),
-                             default_graph_uri, named_graph_uri, format)
+        query = _text(await _body(request, limit), "query")
+        return await _answer(request, store, settings, query, default_graph_uri, named_graph_uri, format)
     if ctype == "application/sparql-update":
-        return await _update(request, store, settings, (await request.body()).decode("utf-8"))
+        require_admin(request)  # who asks is settled before anything of the body is read
+        return await _update(request, store, settings, _text(await _body(request, limit), "update"))
     if ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        form = await request.form()
-        dgu = [str(x) for x in form.getlist("default-graph-uri")] or default_graph_uri
-        ngu = [str(x) for x in form.getlist("named-graph-uri")] or named_graph_uri
-        fmt = str(form["format"]) if "format" in form else format
+        data = await _body(request, limit * FORM_FACTOR)
+        if ctype == "multipart/form-data":
+            request._body = data  # Starlette parses the form from the body read above
+            form = {k: [str(v) for v in (await request.form()).getlist(k)] for k in (await request.form())}
+        else:
+            form = _form(data)
+        dgu = form.get("default-graph-uri") or default_graph_uri
+        ngu = form.get("named-graph-uri") or named_graph_uri
+        fmt = form["format"][0] if "format" in form else format
         if "update" in form:
-            return await _update(request, store, settings, str(form["update"]))
+            require_admin(request)
+            return await _update(request, store, settings, form["update"][0])
         if "query" in form:
-            return await _answer(request, store, settings, str(form["query"]), dgu, ngu, fmt)
+            return await _answer(request, store, settings, form["query"][0], dgu, ngu, fmt)
         raise QueryError("the form has neither query= nor update=")
     raise QueryError(f"unsupported content type {ctype or '(none)'}: use a form, application/sparql-query "
                      "or application/sparql-update")

@@ -32,12 +32,32 @@ class UnknownDocument(VanbanError):
     """No document with that key or reference is known."""
 
 
+class QueryRefused(QueryError):
+    """A request refused before it runs: too big, too deep, or calling out where no setting allows it."""
+
+
+class QueryTooBig(QueryError):
+    """A query that needed more memory than its worker may take (it was stopped)."""
+
+
 class QueryTimeout(QueryError):
     """A query ran past its time limit."""
 
 
 class RowCapExceeded(QueryError):
     """A query returned more rows than the cap allows."""
+
+
+class NeedsToken(VanbanError):
+    """A request without a valid bearer token where the settings require one (401)."""
+
+
+class AccessDenied(VanbanError):
+    """A token whose role may not do or see this (403)."""
+
+
+class ServerBusy(QueryError):
+    """Every slot for this kind of work is taken (503: try again)."""
 
 
 class UpdateRefused(VanbanError):

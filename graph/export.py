@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 import json
 import zipfile
 from collections.abc import Iterator
@@ -114,19 +115,21 @@ def export(store: GraphStore, index: LineageIndex, fmt: str, root: str | None = 
     return iter([_cytoscape(index, nodes, edges)])
 
 
+CHUNK = 1 << 20
+
+
 def _store_rdf(store: GraphStore, fmt: str) -> Iterator[bytes]:
+    """The whole store, written by Oxigraph into a temporary file and read back in chunks: memory stays
+    flat whatever the store's size (a national store is tens of GB of N-Quads)."""
     rdf_format = RDF_FORMATS[fmt]
-    if rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-        data = store.ox.dump(format=rdf_format, prefixes=PREFIXES) if fmt == "trig" else store.ox.dump(
-            format=rdf_format)
-        yield data or b""
-        return
-    # a triple format: the union of the source graphs, each triple once
-    triples = {q.triple for q in store.ox}
-    if rdf_format == ox.RdfFormat.TURTLE:
-        yield ox.serialize(sorted(triples, key=str), format=rdf_format, prefixes=PREFIXES) or b""
-    else:
-        yield ox.serialize(sorted(triples, key=str), format=rdf_format) or b""
+    with tempfile.TemporaryFile() as spool:
+        if rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+            store.dump(rdf_format, output=spool)
+        else:  # a triple format: the union of the graphs, each triple once
+            store.dump_union(rdf_format, spool)
+        spool.seek(0)
+        while chunk := spool.read(CHUNK):
+            yield chunk
 
 
 def _subgraph_rdf(store: GraphStore, index: LineageIndex, nodes: list[int], edges: list[tuple[int, int, str]],

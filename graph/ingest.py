@@ -32,6 +32,7 @@ from .rdf import RDF_TYPE, RELATION_PROPERTY, Built, build, vb
 from .read import SUFFIXES, PageProgress, ReadLimits, read, read_file
 from .store import GraphStore, quads_to_insert
 from .vocab import Vocabulary, load
+from .workers import leave_with
 
 CLAIM_SOURCES = 20  # sources listed per claim (all are counted): keeps a popular document's update small
 BATCH = 200  # new sources per bulk write: large enough to amortise, small enough to lose little on a crash
@@ -167,19 +168,7 @@ def _relay(events: Any, on_pages: PagesSeen) -> None:
 def _worker_start(parent: int, events: Any) -> None:
     global _PAGE_EVENTS
     _PAGE_EVENTS = events
-    _leave_with(parent)
-
-
-def _leave_with(parent: int) -> None:
-    """In a worker: exit when the ingest that started it is gone. A killed ingest (SIGKILL, the OOM
-    killer) cannot stop its workers, and they would wait on its queue for ever."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
+    leave_with(parent)
 
 
 class _Batch:
@@ -320,14 +309,14 @@ def recompute_conflicts(store: GraphStore) -> None:
     """The conflicts of the whole store, from one scan of the date index (no per-document queries)."""
     first: dict[str, str] = {}
     multi: set[str] = set()
-    for q in store.ox.quads_for_pattern(None, vb("date"), None, None):
+    for q in store.quads(p=vb("date").value):
         d, v = q.subject.value, q.object.value  # type: ignore[union-attr]
         seen = first.setdefault(d, v)
         if seen != v:
             multi.add(d)
     del first
     cg = NamedNode(store.iris.conflicts_graph)
-    had = {q.object.value for q in store.ox.quads_for_pattern(None, vb("about"), None, cg)}  # type: ignore[union-attr]
+    had = {q.object.value for q in store.quads(p=vb("about").value, g=cg.value)}  # type: ignore[union-attr]
     update_conflicts(store, multi | had)
 
 
@@ -407,7 +396,7 @@ def update_conflicts(store: GraphStore, nodes: Iterable[str], batch: int = 200) 
         if quads:
             insert = f" ;\nINSERT DATA {{ {quads_to_insert(cg, quads)} }}"
         # claims first, then the conflicts: two linear deletes (one joined delete is a cross product)
-        store.ox.update(
+        store.update_derived(
             f"PREFIX vb: <{vb('').value}>\n"
             f"DELETE {{ GRAPH <{cg}> {{ ?cl ?p ?o }} }} WHERE {{ GRAPH <{cg}> {{ "
             f"VALUES ?d {{ {values} }} ?c vb:about ?d ; vb:claim ?cl . ?cl ?p ?o }} }} ;\n"

@@ -427,7 +427,7 @@ class LineageIndex:
         merge by the same rule as build (the least value wins), so both give the same index."""
         got = Collector()
         for g in graphs:
-            for q in store.ox.quads_for_pattern(None, None, None, ox.NamedNode(g)):
+            for q in store.quads(g=g):
                 got.add(_v(q.subject), q.predicate.value, _v(q.object))
         return self.merged(got, store.stamp())
 
@@ -738,14 +738,14 @@ def _read_nodes(store: GraphStore) -> tuple[list[Node], dict[str, int]]:
     attrs: dict[str, dict[str, str]] = {}
     values: dict[str, str] = {}  # one string per distinct value (dates, kinds, issuers repeat)
     for prop, name in _ATTRS.items():
-        for q in store.ox.quads_for_pattern(None, ox.NamedNode(prop), None, None):
+        for q in store.quads(p=prop):
             v = _v(q.object)
             _merge(attrs, _v(q.subject), name, values.setdefault(v, v))
     del values
-    own = {_v(q.subject) for q in store.ox.quads_for_pattern(None, _TYPE, _INGESTED)}
+    own = {_v(q.subject) for q in store.quads(None, _TYPE.value, _INGESTED)}
     nodes: list[Node] = []
     ids: dict[str, int] = {}
-    for d in sorted({_v(q.subject) for q in store.ox.quads_for_pattern(None, _TYPE, _DOCUMENT)}):
+    for d in sorted({_v(q.subject) for q in store.quads(None, _TYPE.value, _DOCUMENT)}):
         ids[d] = len(nodes)
         nodes.append(_node(d, attrs.get(d, {}), d in own))
     return nodes, ids
@@ -755,7 +755,7 @@ def _read_edges(store: GraphStore, ids: dict[str, int]) -> list[tuple[int, int, 
     seen: set[tuple[int, int, int]] = set()
     for p, rel in PROP_REL.items():
         r = REL_ID[rel]
-        for q in store.ox.quads_for_pattern(None, ox.NamedNode(p), None, None):
+        for q in store.quads(p=p):
             x, y = ids.get(_v(q.subject)), ids.get(_v(q.object))
             if x is not None and y is not None:
                 seen.add((x, y, r))
@@ -765,7 +765,7 @@ def _read_edges(store: GraphStore, ids: dict[str, int]) -> list[tuple[int, int, 
 def _read_evidence(store: GraphStore, ids: dict[str, int]) -> Found:
     reader = _EvidenceReader(ids.get)
     for p, field in _EvidenceReader.FIELDS.items():
-        for q in store.ox.quads_for_pattern(None, ox.NamedNode(p), None, None):
+        for q in store.quads(p=p):
             reader.add(_v(q.subject), field, _v(q.object))
     return reader.found()
 

@@ -59,7 +59,10 @@ def _vb(term: str) -> str:
 _VB_TERMS: dict[str, str] = {}
 _TYPE, _PREF, _SUB = f"<{RDF_TYPE.value}>", f"<{SKOS_PREF.value}>", f"<{ORG_SUB.value}>"
 _PERSON, _NAME, _GENERATED = f"<{FOAF_PERSON.value}>", f"<{FOAF_NAME.value}>", f"<{PROV_GENERATED.value}>"
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+# Control characters (a page break's \f, \v, NUL) cannot be written in XML 1.0 (SPARQL XML results,
+# RDF/XML): each becomes a space, so the text keeps its length and evidence offsets still point into it.
+_CONTROLS = {c: " " for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)}
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"} | _CONTROLS)
 
 
 def _iri(value: str) -> str:

@@ -11,15 +11,15 @@ from .store import PREFIXES, GraphStore
 def to_rdflib(store: GraphStore, graph: str | None = None) -> rdflib.Dataset | rdflib.Graph:
     """One source graph as an rdflib Graph, or (no `graph`) the whole store as an rdflib Dataset."""
     if graph is not None:
-        data = store.ox.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+        data = store.dump(ox.RdfFormat.N_TRIPLES, graph)
         g = rdflib.Graph().parse(data=data or b"", format="nt")
         for prefix, ns in PREFIXES.items():
             g.bind(prefix, ns)
         return g
     ds = rdflib.Dataset()
-    for name in store.ox.named_graphs():
-        data = store.ox.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)
-        ds.graph(rdflib.URIRef(name.value)).parse(data=data or b"", format="nt")
+    for name in store.named_graphs():
+        data = store.dump(ox.RdfFormat.N_TRIPLES, name)
+        ds.graph(rdflib.URIRef(name)).parse(data=data or b"", format="nt")
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns)
     return ds

@@ -83,20 +83,7 @@ class Result:
 
 
 def _run(store: GraphStore, query: str, default_graphs: list[str] | None, named_graphs: list[str] | None) -> Any:
-    kwargs: dict[str, Any] = {}
-    try:
-        if default_graphs:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        if named_graphs:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    except ValueError as e:
-        raise QueryError(f"default-graph-uri and named-graph-uri must be absolute IRIs: {e}") from None
-    try:
-        return store.ox.query(query, use_default_graph_as_union=not default_graphs, prefixes=PREFIXES, **kwargs)
-    except SyntaxError as e:
-        raise QueryError(f"malformed SPARQL query: {e}") from None
-    except (OSError, ValueError, TypeError) as e:
-        raise QueryError(f"the query failed: {e}") from None
+    return store.run(query, default_graphs=default_graphs, named_graphs=named_graphs)
 
 
 class _Checks:
@@ -233,8 +220,19 @@ def answer(
         late = checks.hit(max(sink.rows, 0))
         if late:
             raise late
-        return b"".join(sink.parts), media_type(name)
-    return serialize(_collect(raw, checks), name), media_type(name)
+        return xml_safe(b"".join(sink.parts), name), media_type(name)
+    return xml_safe(serialize(_collect(raw, checks), name), name), media_type(name)
+
+
+# Control characters other than tab and line ends cannot appear in XML 1.0, escaped or not; in UTF-8
+# their bytes never occur inside another character's, so they are replaced byte for byte.
+_XML_BAD = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0D))
+_XML_FIX = bytes.maketrans(_XML_BAD, b"?" * len(_XML_BAD))
+
+
+def xml_safe(body: bytes, name: str) -> bytes:
+    """XML results and RDF/XML with any control character of a literal made a `?` (well-formed XML)."""
+    return body.translate(_XML_FIX) if name in ("xml", "rdfxml") else body
 
 
 def negotiate(accept: str | None, fmt: str | None, kind: str) -> str:
@@ -372,8 +370,11 @@ def _tsv(r: Result) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def service_description(endpoint: str) -> str:
-    """SPARQL 1.1 Service Description of the endpoint, in Turtle."""
+def service_description(endpoint: str, federated: bool = False, updates: bool = False) -> str:
+    """SPARQL 1.1 Service Description of the endpoint, in Turtle: federation and updates only where the
+    settings allow them (SERVICE endpoints on an allow-list; an admin token)."""
+    features = "sd:UnionDefaultGraph" + (" , sd:BasicFederatedQuery" if federated else "")
+    languages = "sd:SPARQL11Query" + (" , sd:SPARQL11Update" if updates else "")
     results = " , ".join(f"<http://www.w3.org/ns/formats/{n}>" for n in (
         "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
         "Turtle", "N-Triples", "JSON-LD", "RDF_XML", "TriG", "N-Quads"))
@@ -383,8 +384,8 @@ def service_description(endpoint: str) -> str:
 <{endpoint}> a sd:Service ;
     rdfs:label "vanban SPARQL endpoint" ;
     sd:endpoint <{endpoint}> ;
-    sd:supportedLanguage sd:SPARQL11Query ;
-    sd:feature sd:UnionDefaultGraph , sd:BasicFederatedQuery ;
+    sd:supportedLanguage {languages} ;
+    sd:feature {features} ;
     sd:resultFormat {results} ;
     sd:defaultDataset <{endpoint}#dataset> .
 

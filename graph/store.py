@@ -63,7 +63,21 @@ class GraphStore:
                 self.ox = ox.Store()
         except OSError as e:
             raise StoreError(f"cannot open the store at {path}: {e}") from None
+        self.read_only = False
         self.recovered = self._recover()
+
+    @classmethod
+    def open_read_only(cls, path: Path, iris: Iris | None = None) -> GraphStore:
+        """The store at `path` as it is now, for another process to read beside the one that has it open
+        (a query worker): no recovery, no writes. What it sees is fixed when it opens; open it again
+        when the stamp has moved."""
+        self = cls.__new__(cls)
+        self.path, self.iris, self.recovered, self.read_only = path, iris or Iris(), [], True
+        try:
+            self.ox = ox.Store.read_only(str(path))
+        except OSError as e:
+            raise StoreError(f"cannot open the store at {path} for reading: {e}") from None
+        return self
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -154,6 +168,42 @@ class GraphStore:
         except (OSError, SyntaxError) as e:
             raise StoreError(f"cannot write graph {graph}: {e}") from None
 
+    def update(self, sparql: str) -> None:
+        """An update from outside (an admin's SPARQL Update), applied in one transaction with a new write
+        stamp: what derived indexes compare against moves with it, so none serves what it changed."""
+        body = sparql.rstrip()
+        while body.endswith(";"):
+            body = body[:-1].rstrip()
+        try:
+            self.ox.update(f"{body}\n;\n{self._new_stamp()}", prefixes=PREFIXES)
+        except SyntaxError as e:
+            raise QueryError(f"malformed SPARQL update: {e}") from None
+        except (OSError, ValueError) as e:
+            raise QueryError(f"the update failed: {e}") from None
+
+    def update_derived(self, sparql: str) -> None:
+        """Rewrite a derived graph (the conflicts), in one transaction. The stamp stays: it tells indexes
+        built from the source graphs whether those changed, and these did not."""
+        try:
+            self.ox.update(sparql)
+        except (OSError, SyntaxError) as e:
+            raise StoreError(f"cannot write a derived graph: {e}") from None
+
+    def add_rdf(self, data: bytes, fmt: ox.RdfFormat, graph: str | None, source: str) -> int:
+        """Add the triples of an RDF document (an admin's `LOAD`) to `graph` (None: the default graph), in
+        one transaction with a new stamp; InputError naming `source` when it is no RDF in `fmt`."""
+        try:
+            quads = list(ox.parse(data, format=fmt, base_iri=source if source.startswith("http") else None))
+        except (SyntaxError, ValueError) as e:
+            raise InputError(source, f"not {fmt.name}: {e}") from None
+        lines = " ".join(f"{_nt(q.subject)} {_nt(q.predicate)} {_nt(q.object)} ." for q in quads)
+        body = f"GRAPH <{graph}> {{ {lines} }}" if graph else lines
+        try:
+            self.ox.update(f"INSERT DATA {{ {body} }} ;\n{self._new_stamp()}")
+        except (OSError, SyntaxError) as e:
+            raise StoreError(f"cannot add {source}: {e}") from None
+        return len(quads)
+
     def drop_graph(self, graph: str) -> None:
         try:
             self.ox.update(f"DROP SILENT GRAPH <{graph}> ;\n{self._new_stamp()}")
@@ -178,7 +228,7 @@ class GraphStore:
         return ""
 
     def flush(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self.ox.flush()
 
     # -- reading ---------------------------------------------------------------------------------
@@ -191,6 +241,61 @@ class GraphStore:
             raise QueryError(f"malformed SPARQL: {e}") from None
         except OSError as e:
             raise StoreError(f"the store failed: {e}") from None
+
+    def run(self, sparql: str, *, union: bool = True, default_graphs: list[str] | None = None,
+            named_graphs: list[str] | None = None) -> Any:
+        """A query as the SPARQL protocol gives it: dataset from the request, errors typed."""
+        kwargs: dict[str, Any] = {}
+        try:
+            if default_graphs:
+                kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+            if named_graphs:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        except ValueError as e:
+            raise QueryError(f"default-graph-uri and named-graph-uri must be absolute IRIs: {e}") from None
+        try:
+            return self.ox.query(sparql, use_default_graph_as_union=union and not default_graphs,
+                                 prefixes=PREFIXES, **kwargs)
+        except SyntaxError as e:
+            raise QueryError(f"malformed SPARQL query: {e}") from None
+        except (OSError, ValueError, TypeError, RuntimeError) as e:
+            raise QueryError(f"the query failed: {e}") from None
+
+    def quads(self, s: Any = None, p: str | None = None, o: Any = None, g: str | None = None) -> Iterator[ox.Quad]:
+        """Quads matching a pattern (IRIs as strings for the predicate and graph), from the indexes."""
+        return iter(self.ox.quads_for_pattern(s, ox.NamedNode(p) if p else None, o,
+                                              ox.NamedNode(g) if g else None))
+
+    def holds_marked(self) -> bool:
+        """Whether any source carries a security marking (MẬT, TỐI MẬT, …): one index probe."""
+        return next(iter(self.ox.quads_for_pattern(None, ox.NamedNode(VB + "securityMarking"), None, None)),
+                    None) is not None
+
+    def named_graphs(self) -> list[str]:
+        return [g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode)]
+
+    def dump(self, fmt: ox.RdfFormat, graph: str | None = None, output: Any = None) -> bytes | None:
+        """The store (or one graph) serialised by Oxigraph; into `output` (a file) when given, so that a
+        whole store need not be one bytes object."""
+        kwargs: dict[str, Any] = {"format": fmt}
+        if graph is not None:
+            kwargs["from_graph"] = ox.NamedNode(graph)
+        if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.TURTLE):
+            kwargs["prefixes"] = PREFIXES
+        if output is not None:
+            self.ox.dump(output, **kwargs)
+            return None
+        return self.ox.dump(**kwargs)  # type: ignore[no-any-return]
+
+    def dump_union(self, fmt: ox.RdfFormat, output: Any) -> None:
+        """Every triple of every graph, each once, written by Oxigraph into `output` as it is read (no
+        Python object per triple; the engine keeps the set of triples seen to drop repeats)."""
+        triples = self.ox.query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+                                use_default_graph_as_union=True)
+        if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+            ox.serialize(triples, output, fmt, prefixes=PREFIXES)
+        else:
+            ox.serialize(triples, output, fmt)
 
     def rows(self, sparql: str) -> Iterator[dict[str, str]]:
         """SELECT results as plain dicts of values (for the library's own small queries)."""

@@ -115,8 +115,17 @@ def test_service_description_and_yasgui(client: TestClient) -> None:
     sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
     assert (None, rdflib.RDF.type, sd.Service) in g
     assert (None, sd.feature, sd.UnionDefaultGraph) in g
+    assert (None, sd.feature, sd.BasicFederatedQuery) not in g  # no SERVICE endpoint is allowed
     page = client.get("/sparql", headers={"accept": "text/html,application/xhtml+xml"})
-    assert page.headers["content-type"].startswith("text/html") and "Yasgui" in page.text
+    assert page.headers["content-type"].startswith("text/html") and 'id="yasgui"' in page.text
+    # YASGUI is served by vanban itself (no CDN): every script and stylesheet the page names is local
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets and all(a.startswith("/static/") for a in assets)
+    for a in assets:
+        got = client.get(a)
+        assert got.status_code == 200 and len(got.content) > 100, a
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff" and page.headers["x-frame-options"] == "DENY"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,90 @@
+"""Who may read and write, and the headers every answer carries.
+
+Roles, weakest first: `reader` (everything not marked), `marked` (also a store holding documents with a
+security marking), `admin` (also SPARQL updates). Tokens are compared in constant time; the scheme
+word is case-insensitive (`Bearer`, `bearer`). With `require_token` off (the default, for a laptop)
+reading is open and the admin token only unlocks updates.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from graph.errors import AccessDenied, NeedsToken
+
+from .settings import Settings
+
+ROLES = ("reader", "marked", "admin")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+       "form-action 'self'")
+HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+           (b"referrer-policy", b"no-referrer"), (b"cross-origin-resource-policy", b"same-origin")]
+DOC_PAGES = ("/docs", "/redoc")  # FastAPI's own pages load their scripts from elsewhere: no CSP there
+
+
+def role_of(authorization: str | None, settings: Settings) -> str | None:
+    """The role a request's Authorization header gives, or None."""
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return None
+    given = token.encode()
+    found = None
+    if settings.admin_token and hmac.compare_digest(given, settings.admin_token.encode()):
+        found = "admin"
+    for known, role in settings.tokens.items():  # every token compared: the time tells nothing
+        if hmac.compare_digest(given, known.encode()) and found is None:
+            found = role if role in ROLES else None
+    return found
+
+
+def at_least(role: str | None, wanted: str) -> bool:
+    return role is not None and role in ROLES and ROLES.index(role) >= ROLES.index(wanted)
+
+
+async def authorize(request: Request) -> None:
+    """Every route's first step: the caller's role, and whether it may read at all."""
+    settings: Settings = request.app.state.settings
+    role = role_of(request.headers.get("authorization"), settings)
+    request.state.role = role
+    if settings.require_token and role is None:
+        raise NeedsToken("this server needs a bearer token (Authorization: Bearer …)")
+    if request.app.state.store.holds_marked() and not at_least(role, "marked"):
+        raise AccessDenied("this store holds documents with a security marking: only a token with the role "
+                           "`marked` or `admin` may read it")
+
+
+def require_admin(request: Request) -> None:
+    from graph.errors import UpdateRefused
+
+    if not at_least(getattr(request.state, "role", None), "admin"):
+        raise UpdateRefused("the SPARQL endpoint is read-only: updates need the admin token")
+
+
+class SecurityHeaders:
+    """A plain ASGI middleware (no per-request task): nosniff, no framing, no referrer, and a CSP that lets
+    pages load only what vanban serves."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        csp = not str(scope.get("path", "")).startswith(DOC_PAGES)
+
+        async def send_with(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += HEADERS
+                if csp:
+                    headers.append((b"content-security-policy", CSP.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with)
