@@ -15,6 +15,7 @@ from graph.documents import (
     conflicts,
     details,
     lineage_page,
+    parse_cursor,
     relation_set,
     resolve,
     stats,
@@ -37,7 +38,8 @@ Depth = Annotated[int, Query(ge=1, le=100, description="how many steps to walk")
 _REL = "(?:based_on|implements|guides|amends|replaces|repeals|corrects|cites)"
 Relations = Annotated[str | None, Query(pattern=f"^{_REL}(?:,{_REL})*$",
                                         description="comma-separated relations to follow")]
-Cursor = Annotated[str | None, Query(pattern="^[0-9]*$", description="next_cursor of the previous page")]
+Cursor = Annotated[str | None, Query(pattern="^[0-9]*$", max_length=18,
+                                     description="next_cursor of the previous page")]
 ExportFormat = Literal["ttl", "nt", "jsonld", "trig", "nq", "graphml", "gexf", "csv", "cytoscape"]
 Direction = Literal["down", "up", "both"]
 SourceId = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,200}$", description="a source's id (its graph's last "
@@ -64,9 +66,7 @@ async def search_documents(
     year: int | None = None, limit: Limit = 50, cursor: Cursor = None,
 ) -> dict[str, Any]:
     idx = current_index(request)
-    offset = int(cursor) if cursor and cursor.isdigit() else 0
-    if cursor and not cursor.isdigit():
-        raise QueryError(f"bad cursor {cursor!r}")
+    offset = parse_cursor(cursor)
     hits = idx.search(q, kind, issuer, year)
     page = hits[offset : offset + limit]
     more = offset + limit < len(hits)

@@ -50,7 +50,8 @@ def _table(ex: Extraction, out: TextIO) -> None:
 
 def _limits(args: argparse.Namespace) -> ReadLimits:
     base = ReadLimits()
-    return replace(base, max_pages=args.max_pages or base.max_pages, ocr_workers=args.ocr_workers or base.ocr_workers)
+    return replace(base, max_pages=args.max_pages or base.max_pages, ocr_workers=args.ocr_workers or base.ocr_workers,
+                   file_seconds=getattr(args, "file_timeout", None) or base.file_seconds)
 
 
 def _text(path: str, reading: Reading, as_json: bool, out: TextIO) -> None:
@@ -287,6 +288,9 @@ def _read_options(p: argparse.ArgumentParser) -> None:
                    help=f"refuse PDFs and TIFFs of more pages (default: {d.max_pages})")
     p.add_argument("--ocr-workers", type=int, default=None, metavar="N",
                    help="Tesseract processes at once for a scan (default: one per core)")
+    p.add_argument("--file-timeout", type=float, default=None, metavar="S",
+                   help=f"seconds one file may take to read and extract; then it fails with its own line and "
+                        f"the rest go on (default: {d.file_seconds:g})")
 
 
 def _store_options(p: argparse.ArgumentParser) -> None:

@@ -61,7 +61,7 @@ def lineage_page(
     """One page of a walk: documents with their depth and the edges that bring them in, each edge with
     its evidence (`evidence=False` leaves the quotes out: a whole lineage in one call is then smaller)."""
     start = find(index, key)
-    offset = _offset(cursor)
+    offset = parse_cursor(cursor)
     steps = list(islice(index.steps(start, relations, depth, upward, offset), limit + 1))
     more = len(steps) > limit
     steps = steps[:limit]
@@ -79,11 +79,12 @@ def lineage_page(
     return Page(items, str(offset + limit) if more else None, offset + len(steps))
 
 
-def _offset(cursor: str | None) -> int:
+def parse_cursor(cursor: str | None) -> int:
+    """A page cursor (an offset as ASCII digits, at most 18 of them) or QueryError."""
     if not cursor:
         return 0
-    if not cursor.isdigit():
-        raise QueryError(f"bad cursor {cursor!r}: pass the next_cursor of the previous page")
+    if not (cursor.isascii() and cursor.isdigit() and len(cursor) <= 18):
+        raise QueryError(f"bad cursor {cursor[:40]!r}: pass the next_cursor of the previous page")
     return int(cursor)
 
 

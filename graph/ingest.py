@@ -11,14 +11,17 @@ kept, and marked).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing
 import os
 import re
+import signal
 import threading
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -29,13 +32,14 @@ from .errors import InputError, VanbanError
 from .extract import Extraction, extract_reading
 from .identity import source_id
 from .rdf import RDF_TYPE, RELATION_PROPERTY, Built, build, vb
-from .read import SUFFIXES, PageProgress, ReadLimits, read, read_file
+from .read import SUFFIXES, PageProgress, ReadLimits, printable, read, read_file
 from .store import GraphStore, quads_to_insert
 from .vocab import Vocabulary, load
 from .workers import leave_with
 
 CLAIM_SOURCES = 20  # sources listed per claim (all are counted): keeps a popular document's update small
 BATCH = 200  # new sources per bulk write: large enough to amortise, small enough to lose little on a crash
+AHEAD = 32  # files in flight per worker beyond the one being written (see _in_order)
 PARALLEL_FROM = 64  # files below this are read in-process: a worker pool costs more than it saves
 XSD_DATE = NamedNode("http://www.w3.org/2001/XMLSchema#date")
 XSD_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
@@ -89,12 +93,17 @@ def _page_assets(folder: Path) -> bool:
 
 
 def source_name(path: Path) -> str:
-    """How a source is recorded: relative to the working folder when inside it."""
-    resolved = path.resolve()
+    """How a source is recorded: relative to the working folder when inside it; printable whatever bytes
+    its name has; a link that loops named as given (it fails when read, with its own line)."""
     try:
-        return os.path.relpath(resolved, Path.cwd()) if resolved.is_relative_to(Path.cwd()) else str(resolved)
+        resolved = path.resolve()
+    except (RuntimeError, OSError):
+        resolved = Path(os.path.abspath(path))
+    try:
+        name = os.path.relpath(resolved, Path.cwd()) if resolved.is_relative_to(Path.cwd()) else str(resolved)
     except ValueError:
-        return str(resolved)
+        name = str(resolved)
+    return printable(name)
 
 
 @dataclass(frozen=True)
@@ -107,10 +116,44 @@ class _Read:
     extraction: Extraction | None = None
 
 
+class FileTimeout(InputError):
+    """A file that took longer than `ReadLimits.file_seconds` to read and extract."""
+
+
+@contextmanager
+def _time_limit(path: str, seconds: float) -> Iterator[None]:
+    """Stop the work on one file after `seconds` (SIGALRM: only on a process's main thread, which is
+    where the workers and the CLI run it; elsewhere the file runs unbounded)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise FileTimeout(printable(path), f"took more than {seconds:g} s to read and extract "
+                                           "(setting --file-timeout); the rest of the batch goes on")
+
+    before = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+
+
 def _read_and_extract(path: str, known_hash: str | None, vocab: Vocabulary | None = None,
                       limits: ReadLimits | None = None, on_page: PageProgress | None = None) -> _Read:
     """Pure of the file's bytes (the hash is of the original bytes, whatever the format): what a worker
-    process does."""
+    process does, within the file's time limit."""
+    try:
+        with _time_limit(path, (limits or ReadLimits()).file_seconds):
+            return _read_and_extract_now(path, known_hash, vocab, limits, on_page)
+    except InputError as e:
+        return _Read(printable(path), problem=e.problem)
+
+
+def _read_and_extract_now(path: str, known_hash: str | None, vocab: Vocabulary | None,
+                          limits: ReadLimits | None, on_page: PageProgress | None) -> _Read:
     try:
         data = read_file(Path(path), limits)
         digest = hashlib.sha256(data).hexdigest()
@@ -119,9 +162,9 @@ def _read_and_extract(path: str, known_hash: str | None, vocab: Vocabulary | Non
         reading = read(data, path, limits, on_page)
         return _Read(path, digest, extraction=extract_reading(reading, path, vocab or load()))
     except InputError as e:
-        return _Read(path, problem=e.problem)
+        return _Read(printable(path), problem=e.problem)
     except VanbanError as e:
-        return _Read(path, problem=str(e))
+        return _Read(printable(path), problem=str(e))
 
 
 PagesSeen = Callable[[str, int, int], None]  # (file, pages done, pages in all): a long scan's OCR
@@ -152,11 +195,28 @@ def _reads(jobs: list[tuple[str, str | None]], vocab: Vocabulary | None, workers
     try:
         with ProcessPoolExecutor(max_workers=workers, initializer=_worker_start,
                                  initargs=(os.getpid(), events)) as pool:
-            yield from pool.map(_star, [(p, k, share) for p, k in jobs], chunksize=4)
+            yield from _in_order(pool, [(p, k, share) for p, k in jobs], workers * AHEAD)
     finally:
         if relay and events is not None:
             events.put(None)
             relay.join(timeout=5)
+
+
+def _in_order(pool: ProcessPoolExecutor, jobs: list[tuple[str, str | None, ReadLimits]],
+              ahead: int) -> Iterator[_Read]:
+    """Results in file order (what is written, and how year-less references resolve, stays the same from
+    run to run) while the workers finish files in any order: up to `ahead` files are in flight, so a
+    slow file holds back the writing of those behind it, never their reading, and only until its time
+    limit."""
+    window: deque[Future[_Read]] = deque()
+    todo = iter(jobs)
+    for job in itertools.islice(todo, ahead):
+        window.append(pool.submit(_star, job))
+    while window:
+        yield window.popleft().result()
+        job_ = next(todo, None)
+        if job_ is not None:
+            window.append(pool.submit(_star, job_))
 
 
 def _relay(events: Any, on_pages: PagesSeen) -> None:

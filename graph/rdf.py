@@ -350,6 +350,8 @@ def _cited_node(
         iri = b.iris.reference(source, reference_n)
         b.add(iri, _TYPE, _vb("Document"))
         b.add(iri, _TYPE, _vb("UnresolvedReference"))
+        # a key like every node's, so the REST routes can address it (its IRI path has slashes)
+        b.add(iri, _vb("key"), _string(f"ref-{source}-{reference_n}"))
         b.add(iri, _vb("referenceText"), _string(f"{c.kind_name or c.kind or ''} {c.number or ''}".strip()))
         b.kind(iri, c.kind)
         if c.number:

@@ -113,3 +113,66 @@ def test_extraction_is_linear_in_mentions() -> None:
     assert time.perf_counter() - started < 60
     assert len(ex.citations) == 50
     assert all(c.relations == ("implements",) for c in ex.citations)
+
+
+def _doc(n: int) -> str:
+    return f"TỈNH ỦY BẮC NINH\nSố {n}-KH/TU\n\nThực hiện Nghị quyết số 02-NQ/TW của Bộ Chính trị.\n"
+
+
+def test_a_slow_file_fails_alone_and_the_files_behind_it_are_stored(tmp_path: Path) -> None:
+    """One file past its time limit among 70 (enough for the worker pool): it fails with its own line;
+    every good file, those behind it included, is stored."""
+    from dataclasses import replace
+
+    from graph.ingest import ingest
+    from graph.read import ReadLimits
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for n in range(1, 71):
+        (docs / f"{n:03d}.txt").write_text(_doc(n), encoding="utf-8")
+    body = "; ".join(f"Nghị quyết số {i % 50 + 1}-NQ/TW" for i in range(200_000))
+    (docs / "005a-huge.txt").write_text(f"TỈNH ỦY BẮC NINH\nSố 999-KH/TU\n\nThực hiện {body}.\n", encoding="utf-8")
+    store = GraphStore()
+    report = ingest([docs], store, workers=2, limits=replace(ReadLimits(), file_seconds=1.0))
+    assert [(Path(p).name, "took more than" in why) for p, why in report.failed] == [("005a-huge.txt", True)]
+    assert report.ingested == 70 and report.documents == 70
+
+
+def test_odd_names_and_links_are_one_line_each(tmp_path: Path) -> None:
+    """A file name that is not UTF-8 is ingested under a printable name; a link that loops fails alone."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good.txt").write_text(_doc(1), encoding="utf-8")
+    odd = docs / "bad-\udcff.txt"  # the name os.fsdecode gives the bytes `bad-\xff.txt`
+    odd.write_text(_doc(2), encoding="utf-8")
+    (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+    (docs / "self").symlink_to(docs)
+    r = subprocess.run([sys.executable, "-m", "graph", "ingest", "--store", str(tmp_path / "store"), str(docs),
+                        str(tmp_path / "loop1")], capture_output=True, text=True, cwd=tmp_path,
+                       errors="replace", timeout=120)
+    assert r.returncode == 2, r.stderr  # some files failed (the CLI's exit code for that)
+    assert "Traceback" not in r.stderr
+    assert "2 ingested" in r.stdout + r.stderr and "1 failed" in r.stdout + r.stderr
+    assert "loop1: a symbolic link to nothing" in r.stderr
+    assert "bad-\\xff.txt" in r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-le", "utf-32-be"])
+def test_utf32_is_read_as_utf32(codec: str) -> None:
+    from graph.read.plain import decode
+
+    text = _doc(7)
+    assert decode(text.encode(codec), "x.txt")[0] == text
+
+
+@pytest.mark.parametrize("tail", [b"\x00" * 4, b"\x01\x02\x03\x04" * 2000])
+def test_binary_past_the_first_64k_is_refused(tail: bytes) -> None:
+    from graph.errors import InputError
+    from graph.read.plain import decode
+
+    data = _doc(1).encode() * 2000 + tail
+    assert len(data) > 65536
+    with pytest.raises(InputError, match="binary file"):
+        decode(data, "x.txt")

@@ -27,10 +27,18 @@ from .word import read_word
 __all__ = ["SUFFIXES", "Ocr", "OcrWord", "PageProgress", "ReadLimits", "Reading", "read", "read_file"]
 
 
+def printable(name: str) -> str:
+    """A file name as text that can be printed and stored: bytes that are not UTF-8 (a name written on an
+    old system) shown as `\\xff` instead of breaking every line that mentions the file."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def read_file(path: Path, limits: ReadLimits | None = None) -> bytes:
     """A file's bytes, every OS failure turned into an InputError that names it."""
     lim = limits or ReadLimits()
-    name = str(path)
+    name = printable(str(path))
+    if path.is_symlink() and not path.exists():
+        raise InputError(name, "a symbolic link to nothing (or to itself, through a loop)")
     if not path.exists():
         raise InputError(name, "no such file")
     if path.is_dir():

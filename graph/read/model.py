@@ -24,6 +24,7 @@ class ReadLimits:
     ocr_timeout: float = 180.0  # seconds for one page
     convert_timeout: float = 180.0  # seconds for LibreOffice to convert one Word 97 file
     dpi: int = 300  # rendering of scanned PDF pages
+    file_seconds: float = 900.0  # reading and extracting one file in an ingest (then it fails, the rest go on)
 
 
 @dataclass(frozen=True)
