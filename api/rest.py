@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -21,7 +23,7 @@ from graph.documents import (
     stats,
     summary,
 )
-from graph.errors import QueryError, UnknownDocument
+from graph.errors import QueryError, ServerBusy, UnknownDocument
 from graph.export import FORMATS, export
 from graph.lineage import LineageIndex
 
@@ -193,12 +195,40 @@ async def export_graph(
     idx = current_index(request)
     if format not in FORMATS:
         raise QueryError(f"unknown export format {format!r}: use {', '.join(FORMATS)}")
-    chunks = await asyncio.to_thread(lambda: list(export(store, idx, format, root, direction, depth,
-                                                         _split(relations))))
+    slots = _export_slots(request)
+    if not slots.acquire(blocking=False):
+        raise ServerBusy("every export slot is taken (setting max_concurrent_exports): try again shortly")
+    try:
+        chunks = export(store, idx, format, root, direction, depth, _split(relations))
+        first = await asyncio.to_thread(next, chunks, b"")  # errors (an unknown root) before the 200
+    except BaseException:
+        slots.release()
+        raise
     fmt = FORMATS[format]
     name = f"vanban-{root or 'graph'}.{fmt.extension}"
-    return StreamingResponse(iter(chunks), media_type=fmt.media_type,
+    return StreamingResponse(_streamed(first, chunks, slots), media_type=fmt.media_type,
                              headers={"content-disposition": f'attachment; filename="{name}"'})
+
+
+def _export_slots(request: Request) -> threading.BoundedSemaphore:
+    slots: threading.BoundedSemaphore | None = getattr(request.app.state, "export_slots", None)
+    if slots is None:
+        slots = threading.BoundedSemaphore(request.app.state.settings.max_concurrent_exports)
+        request.app.state.export_slots = slots
+    return slots
+
+
+def _streamed(first: bytes, rest: Iterator[bytes], slots: threading.BoundedSemaphore) -> Iterator[bytes]:
+    """The export's chunks as they are made (Starlette runs this in a thread); its slot is given back when
+    the last is sent or the client goes away."""
+    try:
+        yield first
+        yield from rest
+    finally:
+        close = getattr(rest, "close", None)
+        if close is not None:
+            close()
+        slots.release()
 
 
 doc_router = APIRouter(tags=["lineage"], responses=ERRORS)

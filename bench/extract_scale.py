@@ -43,7 +43,8 @@ def measure(sizes: list[int]) -> list[dict[str, float | int | str]]:
 
 
 def table(rows: list[dict[str, float | int | str]]) -> str:
-    lines = ["extraction against mentions per document", "| shape | mentions | s | µs/mention |", "|---|---:|---:|---:|"]
+    lines = ["extraction against mentions per document", "| shape | mentions | s | µs/mention |",
+             "|---|---:|---:|---:|"]
     lines += [f"| {r['shape']} | {r['mentions']:,} | {r['seconds']} | {r['us_per_mention']} |" for r in rows]
     return "\n".join(lines)
 

@@ -159,7 +159,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     shown = None if args.quiet else _Progress()
     report = ingest([Path(p) for p in args.paths], store, progress=shown.file if shown else None,
                     workers=args.workers, collect=collected.add_nquads, limits=_limits(args),
-                    on_pages=shown.pages if shown else None)
+                    on_pages=shown.pages if shown else None, allow_marked=args.allow_marked)
     t0 = time.perf_counter()  # keep the lineage index in step: extended by what was added, else rebuilt
     LineageIndex.refresh(store, _lineage_path(args), report.since, report.added, replaced=bool(report.replaced),
                          collected=collected, empty_before=empty_before)
@@ -317,6 +317,9 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("paths", nargs="+", metavar="PATH")
     ing.add_argument("--quiet", action="store_true", help="no progress")
     ing.add_argument("--workers", type=int, default=None, help="extraction processes (default: cores - 1; 0: none)")
+    ing.add_argument("--allow-marked", action="store_true",
+                     help="store documents marked MẬT, TỐI MẬT, TUYỆT MẬT or Lưu hành nội bộ (the store then "
+                          "answers only to tokens with the role marked or admin)")
     _read_options(ing)
     _store_options(ing)
     ing.set_defaults(func=cmd_ingest)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-import tempfile
 import json
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass

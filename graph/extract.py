@@ -63,7 +63,8 @@ class Extraction:
     reading: Reading | None = None  # how the text was read from its file (None: given as text)
 
     def to_json(self) -> dict[str, Any]:
-        """The contract's JSON object (with the additive `source_format`, `pages` and `ocr` fields)."""
+        """The contract's JSON object (with the additive `security_marking`, `source_format`, `pages` and
+        `ocr` fields)."""
         h = self.header
         r = self.reading
         read_fields: dict[str, Any] = {} if r is None else {
@@ -86,6 +87,7 @@ class Extraction:
                     for s in h.signers
                 ],
                 "distribution": list(h.distribution),
+                "security_marking": h.marking,
                 **read_fields,
             },
             "citations": [

@@ -4,6 +4,7 @@ signature block and `Nơi nhận`; for documents with no header, what the first 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from .dates import BLANK_DAY_RE, DATE_RE, iso_from_match
@@ -300,7 +301,29 @@ def parse_header(src: Source, vocab: Vocabulary) -> Header:
         subject_span=subject_span,
         province=province,
         warnings=tuple(warnings),
+        marking=marking_of([ln for _, ln in head], vocab),
     )
+
+
+_STAMP_PARTS = re.compile(r"\s*[-–—,/]\s*")
+_STAMP_DECOR = " \t*_|#()[]<>:.\""
+
+
+def marking_of(lines: list[str], vocab: Vocabulary) -> str | None:
+    """The security marking of a header: a line that is a marking stamp and nothing else (`MẬT`,
+    `(Lưu hành nội bộ)`, `MẬT - KHẨN`); the highest level when several are stamped. Diacritics count
+    (`MẶT` is no marking), case does not."""
+    levels = {unicodedata.normalize("NFC", p).casefold(): lv for p, lv, _ in vocab.markings}
+    order = [lv for _, lv, _ in vocab.markings]  # listed from the highest level
+    companions = {unicodedata.normalize("NFC", w).casefold() for w, _ in vocab.companions}
+    found: list[str] = []
+    for line in lines:
+        bare = unicodedata.normalize("NFC", line).strip(_STAMP_DECOR).casefold()
+        parts = [" ".join(p.strip(_STAMP_DECOR).split()) for p in _STAMP_PARTS.split(bare) if p.strip(_STAMP_DECOR)]
+        hits = [levels[p] for p in parts if p in levels]
+        if hits and all(p in levels or p in companions for p in parts):
+            found += hits
+    return min(found, key=order.index) if found else None
 
 
 def _first_line_record(

@@ -273,14 +273,16 @@ class _Batch:
 def ingest(
     paths: Iterable[Path], store: GraphStore, vocab: Vocabulary | None = None, progress: Progress | None = None,
     *, workers: int | None = None, batch: int = BATCH, collect: Callable[[str], None] | None = None,
-    limits: ReadLimits | None = None, on_pages: PagesSeen | None = None,
+    limits: ReadLimits | None = None, on_pages: PagesSeen | None = None, allow_marked: bool = False,
 ) -> IngestReport:
     """Ingest files and folders of any format read; never stops for one bad file.
 
     `workers` extraction processes (default: one per core beyond this one, at least one; 0 = none); `batch` new
     sources per write; `collect` is handed the N-Quads of each write of new sources once it is stored (the
     lineage index takes them from there instead of reading them back); `limits` bound each file's reading;
-    `on_pages` hears of each page a scan's OCR reads."""
+    `on_pages` hears of each page a scan's OCR reads. A document with a security marking on its header
+    (MẬT, TỐI MẬT, TUYỆT MẬT, Lưu hành nội bộ) fails unless `allow_marked`: a store holding one answers
+    only to the roles that may see it (api/security.py)."""
     v = vocab or load()
     report = IngestReport(since=store.stamp())
     started = time.perf_counter()
@@ -317,6 +319,12 @@ def ingest(
             tick([name])
             continue
         ex = got.extraction
+        if ex.header.marking and not allow_marked:
+            report.failed.append((got.path, f"marked {ex.header.marking} on its header: not stored (a store "
+                                            "with marked documents answers only to the roles marked and "
+                                            "admin; ingest with --allow-marked to store it)"))
+            tick([name])
+            continue
         report.ingested += 1
         report.warnings += len(ex.warnings)
         if graph in known:  # a changed source: replace its graph in one transaction, after the batch

@@ -71,3 +71,4 @@ class Header:
     date_span: tuple[int, int] | None = None
     province: str | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    marking: str | None = None  # security marking stamped on the header (a level of markings.toml)

@@ -212,7 +212,7 @@ class QueryPool:
         def start() -> None:
             try:
                 self._free.put(None if self.closed else self._start())
-            except Exception:  # noqa: BLE001 - the slot must come back whatever happened
+            except Exception:
                 self._free.put(None)
 
         threading.Thread(target=start, daemon=True).start()

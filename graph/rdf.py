@@ -207,6 +207,8 @@ def build(
         b.add(own, _vb("year"), _year(int(own_key.year)))
     if province:
         b.add(own, _vb("province"), _string(province))
+    if h.marking:
+        b.add(own, _vb("securityMarking"), _string(h.marking))
     for r in h.recipients:
         b.add(own, _vb("recipient"), _string(r))
     for d in h.distribution:

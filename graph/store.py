@@ -285,13 +285,13 @@ class GraphStore:
         if output is not None:
             self.ox.dump(output, **kwargs)
             return None
-        return self.ox.dump(**kwargs)  # type: ignore[no-any-return]
+        return self.ox.dump(**kwargs)
 
     def dump_union(self, fmt: ox.RdfFormat, output: Any) -> None:
         """Every triple of every graph, each once, written by Oxigraph into `output` as it is read (no
         Python object per triple; the engine keeps the set of triples seen to drop repeats)."""
-        triples = self.ox.query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
-                                use_default_graph_as_union=True)
+        triples: Any = self.ox.query("CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+                                     use_default_graph_as_union=True)
         if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
             ox.serialize(triples, output, fmt, prefixes=PREFIXES)
         else:

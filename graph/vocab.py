@@ -77,6 +77,8 @@ class Vocabulary:
     positions: tuple[tuple[str, str], ...]  # (name, example)
     mottos: tuple[str, ...]
     casings: tuple[tuple[str, str], ...]  # (text, example)
+    markings: tuple[tuple[str, str, str], ...] = ()  # (phrase, level, example): security markings
+    companions: tuple[tuple[str, str], ...] = ()  # (word, example): urgency stamps beside a marking
 
     def code(self, code: str) -> KindCode | None:
         return _code_index(self).get(fold_key(code))
@@ -193,6 +195,7 @@ def load(folder: Path = VOCAB_DIR) -> Vocabulary:
             raise VocabularyError(f"relations.toml: {cue.phrase!r} has relation/role outside the contract")
         cues.append(cue)
     header = _load(folder / "header.toml")
+    marks = _load(folder / "markings.toml") if (folder / "markings.toml").exists() else {}
     return Vocabulary(
         codes=codes,
         words=words,
@@ -212,5 +215,14 @@ def load(folder: Path = VOCAB_DIR) -> Vocabulary:
         casings=tuple(
             (_need(e, "text", "header.toml"), _need(e, "example", "header.toml"))
             for e in header.get("casing", [])
+        ),
+        markings=tuple(
+            (_need(e, "phrase", "markings.toml"), _need(e, "level", "markings.toml"),
+             _need(e, "example", "markings.toml"))
+            for e in marks.get("marking", [])
+        ),
+        companions=tuple(
+            (_need(e, "word", "markings.toml"), _need(e, "example", "markings.toml"))
+            for e in marks.get("companion", [])
         ),
     )

@@ -270,8 +270,8 @@ def test_cursor_and_unaddressable_keys(server: Server) -> None:
 
 def test_admin_update_is_seen_by_rest_at_once(server: Server) -> None:
     new = "https://w3id.org/vanban/doc/test/kh/2024/999"
-    update = (f"PREFIX vb: <https://w3id.org/vanban/ontology#>\nINSERT DATA {{ GRAPH <{new}/g> {{ <{new}> a vb:Document ; "
-              f'vb:key "test-kh-2024-999" ; vb:implements <{NQ02}> }} }}')
+    update = (f"PREFIX vb: <https://w3id.org/vanban/ontology#>\nINSERT DATA {{ GRAPH <{new}/g> {{ "
+              f'<{new}> a vb:Document ; vb:key "test-kh-2024-999" ; vb:implements <{NQ02}> }} }}')
     r = httpx.post(server.base + "/sparql", data={"update": update}, headers={"authorization": f"bearer {ADMIN}"})
     assert r.status_code == 204, r.text  # `bearer` in lower case is the same scheme
     r = httpx.get(server.base + "/api/documents/tw-nq-2021-02/implementers", params={"limit": 1000})
@@ -368,7 +368,8 @@ def test_control_characters_keep_xml_well_formed(folder: Path) -> None:
     s = _start(folder)
     auth = {"authorization": f"Bearer {ADMIN}"}
     try:
-        update = 'INSERT DATA { GRAPH <https://example.org/c> { <https://example.org/x> <https://example.org/t> "a\\fb\\u000Bc\\u0000d" } }'
+        update = ('INSERT DATA { GRAPH <https://example.org/c> { <https://example.org/x> <https://example.org/t> '
+                  '"a\\fb\\u000Bc\\u0000d" } }')
         assert httpx.post(s.base + "/sparql", data={"update": update}, headers=auth).status_code == 204
         q = "SELECT ?t { <https://example.org/x> <https://example.org/t> ?t }"
         r = httpx.get(s.base + "/sparql", params={"query": q, "format": "xml"})
@@ -396,3 +397,26 @@ def test_read_tokens_and_roles(folder: Path) -> None:
         _error_shape(r, 401)
     finally:
         _stop(s)
+
+
+def test_marked_documents_are_refused_then_only_for_their_role(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    doc = tmp_path / "mat.txt"
+    doc.write_text("TỈNH ỦY BẮC NINH\nMẬT\nSố 12-KH/TU\n\nKẾ HOẠCH\nThực hiện Nghị quyết số 02-NQ/TW.\n",
+                   encoding="utf-8")
+    store = GraphStore()
+    report = ingest([doc], store)
+    assert report.ingested == 0 and "marked mat" in report.failed[0][1]
+    assert not store.holds_marked()
+    report = ingest([doc], store, allow_marked=True)
+    assert report.ingested == 1 and store.holds_marked()
+    settings = Settings(store=None, tokens={READER: "reader", "m4rked": "marked"})
+    with TestClient(create_app(settings, store)) as c:
+        assert c.get("/api/stats").status_code == 403
+        assert c.get("/api/stats", headers={"authorization": f"Bearer {READER}"}).status_code == 403
+        assert c.get("/sparql", params={"query": "ASK {}"}).status_code == 403
+        assert c.get("/api/stats", headers={"authorization": "Bearer m4rked"}).status_code == 200

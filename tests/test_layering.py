@@ -20,3 +20,15 @@ def test_graph_does_not_import_api() -> None:
                 names = [node.module]
             for name in names:
                 assert name.split(".")[0] not in FORBIDDEN, (path.name, name)
+
+
+def test_one_door_to_the_store() -> None:
+    """Only graph/store.py touches the raw Oxigraph store: every write gets its stamp and intent marks,
+    every read its typed errors."""
+    api = GRAPH.parent / "api"
+    for path in [*GRAPH.rglob("*.py"), *api.rglob("*.py")]:
+        if path.name == "store.py" and path.parent == GRAPH:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        raw = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Attribute) and node.attr == "ox"]
+        assert not raw, (str(path.relative_to(GRAPH.parent)), raw)

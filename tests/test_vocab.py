@@ -111,3 +111,24 @@ def test_legacy_encoding_examples() -> None:
         assert convert(old, encoding) == text, old
     assert len(t.tcvn3) == 74 and len(set(t.tcvn3.values())) == 74
     assert all(len(k) == 1 and 0xA1 <= ord(k) <= 0xFE for k in t.tcvn3)
+
+
+@pytest.mark.parametrize("entry", V.markings, ids=lambda e: e[1])
+def test_marking_example(entry):  # type: ignore[no-untyped-def]
+    _phrase, level, example = entry
+    ex = extract_text(f"TỈNH ỦY BẮC NINH\n{example}\nSố 12-KH/TU\n\nKẾ HOẠCH\nThực hiện Nghị quyết số 02-NQ/TW.\n")
+    assert ex.header.marking == level
+
+
+@pytest.mark.parametrize("entry", V.companions, ids=lambda e: e[0])
+def test_marking_companion_example(entry):  # type: ignore[no-untyped-def]
+    word, example = entry
+    ex = extract_text(f"TỈNH ỦY BẮC NINH\n{example}\nSố 12-KH/TU\n\nKẾ HOẠCH\n")
+    assert ex.header.marking is not None and word in example.casefold()
+
+
+@pytest.mark.parametrize("line", ["MẶT TRẬN TỔ QUỐC", "văn bản theo chế độ mật", "Mật độ dân số", "MẬT ĐỘ",
+                                  "- Bảo vệ bí mật nhà nước", "KHẨN"])
+def test_no_marking_where_none_is_stamped(line: str) -> None:
+    ex = extract_text(f"TỈNH ỦY BẮC NINH\n{line}\nSố 12-KH/TU\n\nKẾ HOẠCH\n")
+    assert ex.header.marking is None
