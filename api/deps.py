@@ -1,4 +1,5 @@
-"""Dependencies: the settings and the one store of the app (opened at start-up)."""
+"""Dependencies: the settings and the one store of the app (opened at start-up). `async def`: FastAPI
+runs a plain `def` dependency in its thread pool, a thread hop per request for a lookup."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from graph.store import GraphStore
 from .settings import Settings
 
 
-def get_store(request: Request) -> GraphStore:
+async def get_store(request: Request) -> GraphStore:
     store: GraphStore = request.app.state.store
     return store
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

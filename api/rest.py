@@ -181,7 +181,12 @@ async def get_conflicts(request: Request, store: StoreDep) -> dict[str, Any]:
 
 @router.get("/stats", operation_id="get_stats", summary="Counts of documents, links, conflicts")
 async def get_stats(request: Request, store: StoreDep) -> dict[str, Any]:
-    return {"ok": True} | await asyncio.to_thread(stats, store, current_index(request))
+    idx = current_index(request)
+    cached: tuple[str, dict[str, Any]] | None = getattr(request.app.state, "stats", None)
+    if cached is None or cached[0] != idx.stamp:  # counts change only when the store is written
+        cached = (idx.stamp, await asyncio.to_thread(stats, store, idx))
+        request.app.state.stats = cached
+    return {"ok": True} | cached[1]
 
 
 @router.get("/export", operation_id="export_graph", summary="The graph or a lineage subgraph, streamed",

@@ -30,7 +30,6 @@ import os
 import platform
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -50,12 +49,14 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from common import percentile  # noqa: E402
+from common import free_port, percentile, tree_rss_mb  # noqa: E402
 from extract_scale import measure as measure_scale  # noqa: E402
 from extract_scale import table as scale_table  # noqa: E402
 from formats import measure as measure_formats  # noqa: E402
 from formats import table as formats_table  # noqa: E402
 from generate import VERSION, generate, write_graph  # noqa: E402
+from load import measure as measure_load  # noqa: E402
+from load import table as load_table  # noqa: E402
 
 from graph.documents import DEFAULT_DOWN, DEFAULT_UP, details, lineage_page, relation_set, resolve  # noqa: E402
 from graph.export import FORMATS, export  # noqa: E402
@@ -93,22 +94,6 @@ def p(xs: list[float]) -> dict[str, float]:
     return {"p50_ms": round(percentile(xs, 50), 3), "p95_ms": round(percentile(xs, 95), 3), "runs": len(xs)}
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants (worker processes count)."""
-    total, todo = 0, [pid]
-    while todo:
-        cur = todo.pop()
-        try:
-            with open(f"/proc/{cur}/statm") as f:
-                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-            for task in os.listdir(f"/proc/{cur}/task"):
-                with open(f"/proc/{cur}/task/{task}/children") as f:
-                    todo += [int(x) for x in f.read().split()]
-        except (OSError, ValueError):
-            continue
-    return total / 2**20
-
-
 def run_measured(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
     """Run a command; its wall time, the peak RSS of its process tree (sampled every 0.1 s), stdout."""
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -136,12 +121,6 @@ def disk_mb(path: Path) -> float:
     if path.is_file():
         return path.stat().st_size / 2**20
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager
@@ -535,6 +514,8 @@ def table(result: dict[str, Any]) -> str:
         lines += ["", formats_table(r["formats"])]
     if "extract_scale" in r:
         lines += ["", scale_table(r["extract_scale"])]
+    if "load" in r:
+        lines += ["", load_table(r["load"])]
     return "\n".join(lines)
 
 
@@ -571,6 +552,10 @@ def main() -> int:
     result["formats"] = measure_formats(ROOT.parent / "shared" / "corpus")
     say("extraction against mentions per document")
     result["extract_scale"] = measure_scale([10_000, 50_000, 200_000])
+    say("many clients at once (bench/load.py)")
+    real = ROOT.parent / "shared" / "corpus" / "real"
+    result["load"] = measure_load(50, 10_000, 2, real if real.is_dir() else ROOT / "data" / "documents",
+                                  a.work / "load")
     say("ingest from text")
     text_store = a.work / f"store-text-{text_size}-v{VERSION}"
     if a.fresh:

@@ -708,16 +708,18 @@ class LineageIndex:
         numbers = {w.lstrip("0") for w in words if w.isdigit()}
         iss = strip_marks(issuer) if issuer else None
         kind_cf = kind.casefold() if kind else None
+        texts = self._search
+        # the words first, in one comprehension: the test that leaves fewest documents, at C speed
+        candidates: Iterable[int] = ([n for n in range(len(texts)) if all(w in texts[n] for w in words)]
+                                     if words else range(len(texts)))
         scored = []
-        for n in range(len(self.nodes)):
+        for n in candidates:
             if kind_cf and c["kind"][n].casefold() != kind_cf:
                 continue
             if year and self.nodes.years[n] != year:
                 continue
             key = c["key"][n]
             if iss and iss not in strip_marks(c["issuer"][n]) and iss not in key:
-                continue
-            if words and not all(w in self._search[n] for w in words):
                 continue
             own_number = key.rsplit("-", 1)[-1].lstrip("0")
             score = (10 if own_number in numbers else 0) + 2 * self.nodes.ingested[n] + (1 if c["symbol"][n] else 0)
