@@ -8,10 +8,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from graph.identity import Iris
 from graph.lineage import LineageIndex
@@ -23,6 +26,13 @@ from .security import SecurityHeaders, authorize
 from .settings import Settings, get_settings
 
 STATIC = Path(__file__).parent / "static"
+
+
+class VanbanApp(FastAPI):
+    """FastAPI with the SPARQL protocol's fast path outermost (api/sparql.py, `FastPath`)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return sparql.FastPath(super().build_middleware_stack())
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -48,7 +58,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                 app.state.query_pool.close()
             app.state.store.flush()
 
-    app = FastAPI(
+    app = VanbanApp(
         title="vanban",
         summary="A knowledge graph of Vietnamese Party, Front, union and state documents.",
         version="0.1.0",
@@ -64,9 +74,19 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.add_middleware(SecurityHeaders)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(sparql.router)
+    app.router.routes.append(sparql.ROUTE)
     app.include_router(rest.router)
     app.include_router(rest.doc_router)
+
+    def openapi() -> dict[str, Any]:
+        """FastAPI's description of its routes, and the SPARQL protocol's, written by hand (api/sparql.py)."""
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+            schema["paths"] = sparql.OPENAPI | schema["paths"]
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/", operation_id="root", summary="What this server offers")
     async def root() -> dict[str, object]:

@@ -14,13 +14,15 @@ from __future__ import annotations
 import asyncio
 import threading
 import urllib.parse
-from typing import Annotated, Any
+from typing import Any
 
 import pyoxigraph as ox
-from fastapi import APIRouter, Query, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from graph.errors import QueryError, QueryRefused, QueryTimeout, ServerBusy, UpdateRefused
+from graph.errors import NeedsToken, QueryError, QueryRefused, QueryTimeout, ServerBusy, UpdateRefused, VanbanError
 from graph.fetch import FetchLimits, load
 from graph.query_pool import Job, QueryPool
 from graph.sparql import (
@@ -36,12 +38,10 @@ from graph.sparql import (
 from graph.sparql_check import Bounds, check, shape_of
 from graph.store import GraphStore
 
-from .deps import SettingsDep, StoreDep
-from .errors import ERRORS
-from .security import require_admin
+from .errors import ERRORS, error_response, status_of
+from .security import SecurityHeaders, authorize, require_admin
 from .settings import Settings
 
-router = APIRouter(tags=["sparql"], responses=ERRORS)
 RESULTS: dict[int | str, dict[str, Any]] = {
     200: {"description": "SPARQL results, an RDF graph, or (bare GET) the service description / YASGUI",
                  "content": {m: {} for m in (*SELECT_FORMATS.values(), *(v[0] for v in GRAPH_FORMATS.values()),
@@ -77,7 +77,7 @@ def _slots(request: Request, settings: Settings) -> threading.BoundedSemaphore:
 
 
 async def _answer(
-    request: Request, store: StoreDep, settings: Settings, query: str,
+    request: Request, store: GraphStore, settings: Settings, query: str,
     default_graphs: list[str], named_graphs: list[str], fmt: str | None,
 ) -> Response:
     pool: QueryPool | None = getattr(request.app.state, "query_pool", None)
@@ -88,7 +88,7 @@ async def _answer(
     accept = request.headers.get("accept")
     if pool is not None:
         job = Job(query, limits, store.stamp(), accept, fmt, tuple(default_graphs), tuple(named_graphs))
-        body, media = await asyncio.to_thread(pool.answer, job, limits.timeout)
+        body, media = await pool.answer(job, limits.timeout)
         return Response(content=body, media_type=media)
     return await _in_thread(request, store, settings, query, limits, accept, fmt, default_graphs, named_graphs)
 
@@ -120,7 +120,7 @@ async def _in_thread(
     return Response(content=body, media_type=media)
 
 
-async def _update(request: Request, store: StoreDep, settings: Settings, update: str) -> Response:
+async def _update(request: Request, store: GraphStore, settings: Settings, update: str) -> Response:
     check(update, bounds(settings, False), update=True)
     if shape_of(update).loads:
         limits = FetchLimits(settings.load_timeout, settings.load_max_bytes)
@@ -150,6 +150,17 @@ def _text(data: bytes, what: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise QueryRefused(f"the {what} is not UTF-8 (byte {e.start}): SPARQL is sent as UTF-8") from None
+
+
+async def _multipart(request: Request, data: bytes) -> dict[str, list[str]]:
+    """A multipart/form-data body (already read, within its limit), or QueryRefused: a missing boundary
+    or a broken part is the request's fault, not the server's."""
+    request._body = data  # Starlette parses the form from the body read above
+    try:
+        parsed = await request.form(max_files=0, max_fields=100)
+        return {k: [str(v) for v in parsed.getlist(k)] for k in parsed}
+    except Exception as e:  # Starlette's parser raises several kinds: all mean a bad form
+        raise QueryRefused(f"malformed multipart/form-data body: {getattr(e, 'detail', None) or e}") from None
 
 
 def _form(data: bytes) -> dict[str, list[str]]:
@@ -185,30 +196,27 @@ def _description(request: Request, settings: Settings, fmt: str | None) -> Respo
     return Response(data or b"", media_type=media_type(name))
 
 
-GraphUris = Annotated[list[str], Query(alias="default-graph-uri")]
-NamedUris = Annotated[list[str], Query(alias="named-graph-uri")]
+async def sparql_endpoint(request: Request) -> Response:
+    """GET and POST /sparql. A plain Starlette route: the protocol's parameters are read here as the
+    protocol defines them (repeatable graph IRIs, a body in one of three content types), with no
+    per-request dependency solving — on a small query that is most of the cost. Its OpenAPI description
+    is `OPENAPI` below."""
+    await authorize(request)
+    store: GraphStore = request.app.state.store
+    settings: Settings = request.app.state.settings
+    params = request.query_params
+    fmt = params.get("format")
+    dgu, ngu = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
+    if request.method == "GET":
+        query = params.get("query")
+        if query is None:
+            return _description(request, settings, fmt)
+        return await _answer(request, store, settings, query, dgu, ngu, fmt)
+    return await _post(request, store, settings, fmt, dgu, ngu)
 
 
-@router.get("/sparql", operation_id="sparql_get", summary="SPARQL query (GET), service description, YASGUI",
-            response_class=Response, responses=RESULTS)
-async def sparql_get(
-    request: Request, store: StoreDep, settings: SettingsDep,
-    query: str | None = None, format: str | None = None,
-    default_graph_uri: GraphUris = [],  # noqa: B006 - FastAPI copies defaults
-    named_graph_uri: NamedUris = [],  # noqa: B006
-) -> Response:
-    if query is None:
-        return _description(request, settings, format)
-    return await _answer(request, store, settings, query, default_graph_uri, named_graph_uri, format)
-
-
-@router.post("/sparql", operation_id="sparql_post", summary="SPARQL query or update (POST)",
-             response_class=Response, responses=RESULTS)
-async def sparql_post(
-    request: Request, store: StoreDep, settings: SettingsDep, format: str | None = None,
-    default_graph_uri: GraphUris = [],  # noqa: B006
-    named_graph_uri: NamedUris = [],  # noqa: B006
-) -> Response:
+async def _post(request: Request, store: GraphStore, settings: Settings, format: str | None,
+                default_graph_uri: list[str], named_graph_uri: list[str]) -> Response:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     limit = settings.sparql_max_bytes
     if ctype == "application/sparql-query":
@@ -220,8 +228,7 @@ async def sparql_post(
     if ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         data = await _body(request, limit * FORM_FACTOR)
         if ctype == "multipart/form-data":
-            request._body = data  # Starlette parses the form from the body read above
-            form = {k: [str(v) for v in (await request.form()).getlist(k)] for k in (await request.form())}
+            form = await _multipart(request, data)
         else:
             form = _form(data)
         dgu = form.get("default-graph-uri") or default_graph_uri
@@ -235,3 +242,68 @@ async def sparql_post(
         raise QueryError("the form has neither query= nor update=")
     raise QueryError(f"unsupported content type {ctype or '(none)'}: use a form, application/sparql-query "
                      "or application/sparql-update")
+
+
+ROUTE = Route("/sparql", sparql_endpoint, methods=["GET", "POST"], name="sparql")
+
+
+class FastPath:
+    """The outermost layer of the app: `/sparql` answered here, the rest passed on. A small query costs
+    about as much in FastAPI's request machinery (routing, exception and exit-stack middlewares) as in
+    the engine; here it meets only what it needs — the same endpoint function, the one error shape, the
+    security headers. With CORS configured the request goes the long way (the CORS middleware is there)."""
+
+    def __init__(self, inner: ASGIApp) -> None:
+        self.inner = inner
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        app = scope.get("app")
+        if (scope["type"] != "http" or scope["path"] != "/sparql" or app is None
+                or app.state.settings.cors_origins):
+            await self.inner(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        response: Response
+        try:
+            if request.method not in ("GET", "POST"):
+                response = error_response(405, "Method Not Allowed")
+                response.headers["allow"] = "GET, POST"
+            else:
+                response = await sparql_endpoint(request)
+        except VanbanError as e:
+            response = error_response(status_of(e), str(e))
+            if isinstance(e, NeedsToken):
+                response.headers["www-authenticate"] = 'Bearer realm="vanban"'
+        except Exception as e:
+            response = error_response(500, f"internal error ({type(e).__name__}); the server goes on")
+        await SecurityHeaders(response)(scope, receive, send)
+
+
+def _param(name: str, what: str, many: bool = False) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "array", "items": {"type": "string"}} if many else {"type": "string"}
+    return {"name": name, "in": "query", "required": False, "description": what, "schema": schema}
+
+
+_PARAMS = [_param("format", "result format (json, xml, csv, tsv; ttl, nt, jsonld, rdfxml, trig, nq); "
+                            "else the Accept header"),
+           _param("default-graph-uri", "graphs whose union is the default graph", many=True),
+           _param("named-graph-uri", "graphs GRAPH may name", many=True)]
+_ANSWERS = {str(code): ({"description": spec["description"],
+                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
+                        if "model" in spec else spec)
+            for code, spec in (RESULTS | ERRORS).items()}
+OPENAPI: dict[str, Any] = {"/sparql": {
+    "get": {"tags": ["sparql"], "operationId": "sparql_get",
+            "summary": "SPARQL query (GET), service description, YASGUI",
+            "parameters": [_param("query", "the SPARQL query; none: the service description (or YASGUI "
+                                           "for a browser)"), *_PARAMS],
+            "responses": _ANSWERS},
+    "post": {"tags": ["sparql"], "operationId": "sparql_post", "summary": "SPARQL query or update (POST)",
+             "parameters": _PARAMS,
+             "requestBody": {"content": {
+                 "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+                     "query": {"type": "string"}, "update": {"type": "string"}}}},
+                 "application/sparql-query": {"schema": {"type": "string"}},
+                 "application/sparql-update": {"schema": {"type": "string"}}}},
+             "responses": _ANSWERS},
+}}

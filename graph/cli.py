@@ -22,6 +22,7 @@ from .identity import DEFAULT_BASE, Iris
 from .ingest import IngestReport, ingest, iter_sources, load_dumps, remove, totals
 from .lineage import Collector, LineageIndex
 from .read import Reading, ReadLimits, read, read_file
+from .sparql_check import Bounds, check
 from .store import GraphStore
 from .vocab import load
 
@@ -195,6 +196,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def cmd_query(args: argparse.Namespace) -> int:
     store = _open_store(args)
     text = Path(args.query[1:]).read_text(encoding="utf-8") if args.query.startswith("@") else args.query
+    check(text, Bounds())  # what would overflow the engine's stack is refused here too (no SERVICE calls)
     result = store.query(text)
     fmt = args.format
     if isinstance(result, bool) or type(result).__name__ == "QueryBoolean":

@@ -13,6 +13,7 @@ a thread with a large stack (legitimate deep queries pass; what is too deep is r
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import multiprocessing
 import os
@@ -20,6 +21,7 @@ import queue
 import signal
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -41,6 +43,7 @@ from .workers import anonymous_memory, leave_with
 
 WORKER_STACK = 512 * 1024 * 1024  # address space for the query thread's stack (only what it uses is memory)
 POLL = 0.02  # seconds between looks at a running query's memory
+WAITERS = 64  # requests that may wait on the workers at once; more queue for a thread
 GRACE = 0.5  # seconds past the time limit before the worker is killed (it stops itself when it can)
 _ERRORS: dict[str, type[VanbanError]] = {c.__name__: c for c in (
     QueryError, QueryRefused, QueryTimeout, QueryTooBig, RowCapExceeded, StoreError)}
@@ -116,6 +119,11 @@ class _Worker:
         return self.proc.exitcode  # type: ignore[no-any-return]
 
 
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
 def _context() -> Any:
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["graph.query_pool"])
@@ -123,8 +131,8 @@ def _context() -> Any:
 
 
 class QueryPool:
-    """`size` worker processes over the store at `path`; `answer` blocks until a worker answers, the
-    time limit passes (the worker is killed) or the query takes more than `memory_bytes` (the same)."""
+    """`size` worker processes over the store at `path`; `answer` waits until a worker answers, the time
+    limit passes (the worker is killed) or the query takes more than `memory_bytes` (the same)."""
 
     def __init__(self, path: Path, base: str, size: int, memory_bytes: int | None) -> None:
         self.path, self.base, self.memory = path, base, memory_bytes
@@ -134,22 +142,24 @@ class QueryPool:
             self._free.put(None)  # a slot whose worker starts when first needed
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
+        # threads that wait for a free worker when all are taken: their own pool, so that queries waiting
+        # out their time limit never hold the threads the rest of a server needs
+        self.waiting = ThreadPoolExecutor(max_workers=WAITERS, thread_name_prefix="vanban-query")
         self.replaced = 0  # workers killed or lost and replaced (the tests and the benchmark read it)
         self.closed = False
 
-    def answer(self, job: Job, wait: float) -> tuple[bytes, str]:
-        """The query's body and media type, or the error it earned (typed as in the worker)."""
-        try:
-            worker = self._free.get(timeout=wait)
-        except queue.Empty:
-            raise QueryTimeout("the endpoint is busy: every query worker stayed taken for the time limit") from None
+    async def answer(self, job: Job, wait: float) -> tuple[bytes, str]:
+        """The query's body and media type, or the error it earned (typed as in the worker). Waits on the
+        worker's pipe in the event loop (no thread between them); a worker still running when its
+        request goes away (cancelled) is killed, never handed to the next query mid-answer."""
+        worker = await self._take(wait)
         keep: _Worker | None = None
         try:
             if worker is None or not worker.alive():
                 if worker is not None:
                     self._retire(worker)
                 worker = self._start()
-            reply = self._exchange(worker, job)
+            reply = await self._exchange(worker, job)
             keep = worker
         finally:
             if keep is None and worker is not None:
@@ -161,32 +171,56 @@ class QueryPool:
             return reply[1], reply[2]
         raise _ERRORS.get(reply[1], QueryError)(reply[2])
 
-    def _exchange(self, worker: _Worker, job: Job) -> tuple[str, Any, Any]:
-        deadline = time.monotonic() + job.limits.timeout + GRACE
+    async def _take(self, wait: float) -> _Worker | None:
+        """A free slot: at once when there is one, else from a thread that waits for one (a slot that
+        thread takes after its request went away goes back)."""
         try:
-            worker.conn.send(job)
-        except (OSError, ValueError):
-            raise self._lost(worker) from None
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                worker.kill()
-                raise QueryTimeout(f"the query ran past its {job.limits.timeout:g} s limit (its worker was stopped)")
+            return self._free.get_nowait()
+        except queue.Empty:
+            pass
+        taking = self.waiting.submit(self._free.get, True, wait)
+        try:
+            return await asyncio.wrap_future(taking)
+        except queue.Empty:
+            raise QueryTimeout("the endpoint is busy: every query worker stayed taken for the time limit") from None
+        except asyncio.CancelledError:
+            taking.add_done_callback(self._give_back)
+            raise
+
+    def _give_back(self, taking: Future[_Worker | None]) -> None:
+        if not taking.cancelled() and taking.exception() is None:
+            self._free.put(taking.result())
+
+    async def _exchange(self, worker: _Worker, job: Job) -> tuple[str, Any, Any]:
+        loop = asyncio.get_running_loop()
+        ready = loop.create_future()
+        fd = worker.conn.fileno()
+        loop.add_reader(fd, _settle, ready)
+        try:
             try:
-                ready = worker.conn.poll(min(POLL, left))
-            except (OSError, EOFError):
-                ready = True
-            if ready:
-                try:
-                    reply: tuple[str, Any, Any] = worker.conn.recv()
-                    return reply
-                except (EOFError, OSError):
-                    raise self._lost(worker) from None
-            used = anonymous_memory(worker.proc.pid) if self.memory else None
-            if used is not None and self.memory is not None and used > self.memory:
-                worker.kill()
-                raise QueryTooBig(f"the query needed more than {self.memory // 2**20:,} MB (setting "
-                                  "query_memory_mb); it was stopped: narrow it, or add a LIMIT")
+                worker.conn.send(job)
+            except (OSError, ValueError):
+                raise self._lost(worker) from None
+            deadline = time.monotonic() + job.limits.timeout + GRACE
+            while not ready.done():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    worker.kill()
+                    raise QueryTimeout(f"the query ran past its {job.limits.timeout:g} s limit (its worker was "
+                                       "stopped)")
+                await asyncio.wait({ready}, timeout=min(POLL, left))
+                used = anonymous_memory(worker.proc.pid) if self.memory and not ready.done() else None
+                if used is not None and self.memory is not None and used > self.memory:
+                    worker.kill()
+                    raise QueryTooBig(f"the query needed more than {self.memory // 2**20:,} MB (setting "
+                                      "query_memory_mb); it was stopped: narrow it, or add a LIMIT")
+        finally:
+            loop.remove_reader(fd)
+        try:
+            reply: tuple[str, Any, Any] = worker.conn.recv()
+        except (EOFError, OSError):
+            raise self._lost(worker) from None
+        return reply
 
     def _lost(self, worker: _Worker) -> QueryError:
         code = worker.kill()
@@ -219,6 +253,7 @@ class QueryPool:
 
     def close(self) -> None:
         self.closed = True
+        self.waiting.shutdown(wait=False, cancel_futures=True)
         with self._lock:
             workers, self._workers = list(self._workers), set()
         for w in workers:

@@ -64,6 +64,7 @@ class GraphStore:
         except OSError as e:
             raise StoreError(f"cannot open the store at {path}: {e}") from None
         self.read_only = False
+        self._known: dict[str, Any] = {}
         self.recovered = self._recover()
 
     @classmethod
@@ -73,6 +74,7 @@ class GraphStore:
         when the stamp has moved."""
         self = cls.__new__(cls)
         self.path, self.iris, self.recovered, self.read_only = path, iris or Iris(), [], True
+        self._known = {}
         try:
             self.ox = ox.Store.read_only(str(path))
         except OSError as e:
@@ -92,7 +94,7 @@ class GraphStore:
         try:
             self.mark_pending(graphs)
             self.ox.bulk_load(nquads.encode(), ox.RdfFormat.N_QUADS)
-            self.ox.update(f"DELETE DATA {{ GRAPH <{self.meta_graph}> {{ {self._marks(graphs)} }} }} ;\n"
+            self._update(f"DELETE DATA {{ GRAPH <{self.meta_graph}> {{ {self._marks(graphs)} }} }} ;\n"
                            + self._new_stamp())
         except (OSError, SyntaxError) as e:
             raise StoreError(f"cannot write {len(graphs)} source graphs: {e}") from None
@@ -100,13 +102,13 @@ class GraphStore:
     def mark_pending(self, graphs: list[str]) -> None:
         """Step one of a bulk write: the graphs recorded as pending, the stamp removed (one transaction)."""
         m = self.meta_graph
-        self.ox.update(f"DELETE WHERE {{ GRAPH <{m}> {{ <{m}> <{VB}stamp> ?s }} }} ;\n"
+        self._update(f"DELETE WHERE {{ GRAPH <{m}> {{ <{m}> <{VB}stamp> ?s }} }} ;\n"
                        f"INSERT DATA {{ GRAPH <{m}> {{ {self._marks(graphs)} }} }}")
 
     def set_mark(self, name: str) -> None:
         """A flag in the meta graph (`vb:{name} true`): work begun that the next writer must finish."""
         m = self.meta_graph
-        self.ox.update(f'INSERT DATA {{ GRAPH <{m}> {{ <{m}> <{VB}{name}> true }} }}')
+        self._update(f'INSERT DATA {{ GRAPH <{m}> {{ <{m}> <{VB}{name}> true }} }}')
 
     def has_mark(self, name: str) -> bool:
         m = ox.NamedNode(self.meta_graph)
@@ -114,7 +116,16 @@ class GraphStore:
 
     def clear_mark(self, name: str) -> None:
         m = self.meta_graph
-        self.ox.update(f"DELETE WHERE {{ GRAPH <{m}> {{ <{m}> <{VB}{name}> ?x }} }}")
+        self._update(f"DELETE WHERE {{ GRAPH <{m}> {{ <{m}> <{VB}{name}> ?x }} }}")
+
+    def _update(self, sparql: str, **kwargs: Any) -> None:
+        """Every SPARQL write of the store: what was read of the meta graph (the stamp, whether anything
+        is marked) is read again afterwards. Only this process writes (Oxigraph's lock), so between writes
+        those answers can be kept: they are asked on every request."""
+        try:
+            self.ox.update(sparql, **kwargs)
+        finally:
+            self._known.clear()
 
     def _marks(self, graphs: list[str]) -> str:
         m = self.meta_graph
@@ -138,12 +149,14 @@ class GraphStore:
                 self.ox.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
             except SyntaxError as e:
                 self.ox.clear()
+                self._known.clear()
                 raise InputError(str(path), f"not valid N-Quads: {e}") from None
             except OSError as e:
                 self.ox.clear()
+                self._known.clear()
                 raise InputError(str(path), f"cannot load: {e.strerror or e}") from None
         self.clear_mark("loading")
-        self.ox.update(self._new_stamp())
+        self._update(self._new_stamp())
 
     def _recover(self) -> list[str]:
         """Drop the graphs of a bulk write that did not finish (see add_sources); refuse a store whose
@@ -164,7 +177,7 @@ class GraphStore:
         (with a new write stamp)."""
         body = f"GRAPH <{graph}> {{\n{ntriples}}}"
         try:
-            self.ox.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{\n{body}\n}} ;\n{self._new_stamp()}")
+            self._update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{\n{body}\n}} ;\n{self._new_stamp()}")
         except (OSError, SyntaxError) as e:
             raise StoreError(f"cannot write graph {graph}: {e}") from None
 
@@ -175,7 +188,7 @@ class GraphStore:
         while body.endswith(";"):
             body = body[:-1].rstrip()
         try:
-            self.ox.update(f"{body}\n;\n{self._new_stamp()}", prefixes=PREFIXES)
+            self._update(f"{body}\n;\n{self._new_stamp()}", prefixes=PREFIXES)
         except SyntaxError as e:
             raise QueryError(f"malformed SPARQL update: {e}") from None
         except (OSError, ValueError) as e:
@@ -185,7 +198,7 @@ class GraphStore:
         """Rewrite a derived graph (the conflicts), in one transaction. The stamp stays: it tells indexes
         built from the source graphs whether those changed, and these did not."""
         try:
-            self.ox.update(sparql)
+            self._update(sparql)
         except (OSError, SyntaxError) as e:
             raise StoreError(f"cannot write a derived graph: {e}") from None
 
@@ -199,14 +212,14 @@ class GraphStore:
         lines = " ".join(f"{_nt(q.subject)} {_nt(q.predicate)} {_nt(q.object)} ." for q in quads)
         body = f"GRAPH <{graph}> {{ {lines} }}" if graph else lines
         try:
-            self.ox.update(f"INSERT DATA {{ {body} }} ;\n{self._new_stamp()}")
+            self._update(f"INSERT DATA {{ {body} }} ;\n{self._new_stamp()}")
         except (OSError, SyntaxError) as e:
             raise StoreError(f"cannot add {source}: {e}") from None
         return len(quads)
 
     def drop_graph(self, graph: str) -> None:
         try:
-            self.ox.update(f"DROP SILENT GRAPH <{graph}> ;\n{self._new_stamp()}")
+            self._update(f"DROP SILENT GRAPH <{graph}> ;\n{self._new_stamp()}")
         except OSError as e:
             raise StoreError(f"cannot remove graph {graph}: {e}") from None
 
@@ -221,11 +234,14 @@ class GraphStore:
 
     def stamp(self) -> str:
         """Changes with every write of a source graph: what derived indexes compare against."""
-        m = ox.NamedNode(self.meta_graph)
-        for q in self.ox.quads_for_pattern(m, ox.NamedNode(VB + "stamp"), None, m):
-            obj = q.object
-            return obj.value if isinstance(obj, ox.Literal) else str(obj)
-        return ""
+        if "stamp" not in self._known:
+            m = ox.NamedNode(self.meta_graph)
+            found = ""
+            for q in self.ox.quads_for_pattern(m, ox.NamedNode(VB + "stamp"), None, m):
+                found = q.object.value if isinstance(q.object, ox.Literal) else str(q.object)
+                break
+            self._known["stamp"] = found
+        return str(self._known["stamp"])
 
     def flush(self) -> None:
         if self.path is not None and not self.read_only:
@@ -267,9 +283,11 @@ class GraphStore:
                                               ox.NamedNode(g) if g else None))
 
     def holds_marked(self) -> bool:
-        """Whether any source carries a security marking (MẬT, TỐI MẬT, …): one index probe."""
-        return next(iter(self.ox.quads_for_pattern(None, ox.NamedNode(VB + "securityMarking"), None, None)),
-                    None) is not None
+        """Whether any source carries a security marking (MẬT, TỐI MẬT, …): one index probe per write."""
+        if "marked" not in self._known:
+            self._known["marked"] = next(iter(self.ox.quads_for_pattern(
+                None, ox.NamedNode(VB + "securityMarking"), None, None)), None) is not None
+        return bool(self._known["marked"])
 
     def named_graphs(self) -> list[str]:
         return [g.value for g in self.ox.named_graphs() if isinstance(g, ox.NamedNode)]

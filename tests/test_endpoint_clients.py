@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +11,7 @@ import httpx
 import pytest
 import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from servers import serve
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from graph.ingest import ingest
@@ -27,12 +24,6 @@ IMPLEMENTERS = PREFIX + f"SELECT DISTINCT ?d WHERE {{ ?d vb:implements+ <{NQ02}>
 TIMEOUT = 1.0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("server")
@@ -41,32 +32,11 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store.flush()
     del store
     gc.collect()  # release the store's lock before the server opens it
-    port = _free_port()
-    env = os.environ | {"VANBAN_STORE": str(folder / "store"), "VANBAN_QUERY_TIMEOUT": str(TIMEOUT),
-                        "VANBAN_ROW_CAP": "100000000"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(base + "/", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            err = proc.stderr.read().decode() if proc.stderr else ""
-            proc.kill()
-            pytest.fail(f"the server did not start: {err[-2000:]}")
-        time.sleep(0.1)
+    server = serve(folder / "store", VANBAN_QUERY_TIMEOUT=str(TIMEOUT), VANBAN_ROW_CAP="100000000")
     try:
-        yield base + "/sparql"
+        yield server.base + "/sparql"
     finally:
-        proc.kill()
-        proc.wait(timeout=10)
+        server.stop()
 
 
 def _wrapper(endpoint: str, fmt: str, query: str = IMPLEMENTERS) -> SPARQLWrapper:

@@ -228,3 +228,37 @@ def test_index_persisted_and_reloaded(tmp_path: Path) -> None:
     (tmp_path / "x.txt").write_text("Thực hiện Nghị quyết số 02-NQ/TW.", encoding="utf-8")
     ingest([tmp_path / "x.txt"], s)
     assert LineageIndex.open(s, path).stamp == s.stamp() != built.stamp  # a write makes it stale: rebuilt
+
+
+def test_exports_are_streamed_and_limited(store: GraphStore) -> None:
+    """The whole store as N-Quads comes in chunks from a temporary file, byte for byte Oxigraph's own
+    dump; with every export slot taken, another export is a 503 in the error shape."""
+    import threading
+
+    from graph.export import export
+    from graph.lineage import LineageIndex
+
+    chunks = list(export(store, LineageIndex.open(store, None), "nq"))
+    assert b"".join(chunks) == store.dump(ox.RdfFormat.N_QUADS)
+    app = create_app(Settings(store=None, max_concurrent_exports=1), store)
+    with TestClient(app) as c:
+        assert c.get("/api/export", params={"format": "nq"}).status_code == 200
+        app.state.export_slots = threading.BoundedSemaphore(1)
+        app.state.export_slots.acquire()  # an export in progress
+        r = c.get("/api/export", params={"format": "nq"})
+        assert r.status_code == 503 and r.json()["ok"] is False and "max_concurrent_exports" in r.json()["error"]
+        app.state.export_slots.release()
+        assert c.get("/api/export", params={"format": "ttl"}).status_code == 200
+
+
+def test_an_unexpected_failure_is_a_500_in_the_error_shape(store: GraphStore) -> None:
+    app = create_app(Settings(store=None), store)
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("a defect")
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/boom")
+    assert r.status_code == 500 and r.json() == {"ok": False, "status": 500,
+                                                 "error": "internal error (RuntimeError); the server goes on"}

@@ -1,0 +1,71 @@
+"""A real vanban server for tests: uvicorn on a free loopback port over an on-disk store, as `make run`
+starts it (query worker processes included)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    base: str
+    proc: subprocess.Popen[bytes]
+
+    def rss(self) -> int:
+        """The server process's resident memory in bytes (its query workers not counted)."""
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            return next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmRSS:"))
+
+    def children(self) -> list[int]:
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.proc.pid)], capture_output=True, text=True)
+        return [int(x) for x in out.stdout.split()]
+
+    def stop(self) -> None:
+        """SIGTERM, as a service manager stops it; a server that does not stop in 15 s fails the test."""
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            pytest.fail("the server did not stop within 15 s of SIGTERM")
+
+
+def serve(store: Path, **settings: str) -> Server:
+    """Start a server over `store` with these VANBAN_* settings; fail the test if it does not come up."""
+    port = free_port()
+    env = os.environ | {"VANBAN_STORE": str(store)} | settings
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(base + "/", timeout=1).status_code < 500:
+                return Server(base, proc)
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            err = proc.stderr.read().decode() if proc.stderr else ""
+            proc.kill()
+            pytest.fail(f"the server did not start: {err[-2000:]}")
+        time.sleep(0.1)
