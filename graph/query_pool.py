@@ -216,6 +216,10 @@ class QueryPool:
                                       "query_memory_mb); it was stopped: narrow it, or add a LIMIT")
         finally:
             loop.remove_reader(fd)
+            # an event loop may leave the pipe non-blocking (uvloop does): a reply larger than the pipe
+            # would then break off mid-message
+            with contextlib.suppress(OSError):
+                os.set_blocking(fd, True)
         try:
             reply: tuple[str, Any, Any] = worker.conn.recv()
         except (EOFError, OSError):
