@@ -20,7 +20,7 @@ class Settings(BaseSettings):
     base: str = Field(DEFAULT_BASE, description="base of the document IRIs")
     query_timeout: float = Field(10.0, description="seconds a SPARQL query may run before it is stopped")
     row_cap: int = Field(100_000, description="most rows (or triples) one SPARQL query may return")
-    max_concurrent_queries: int = Field(4, description="SPARQL queries evaluated at once (worker processes); "
+    max_concurrent_queries: int = Field(8, description="SPARQL queries evaluated at once (worker processes); "
                                         "others wait")
     query_processes: bool = Field(True, description="run SPARQL queries in worker processes (on-disk stores): "
                                   "a query that crashes, loops or eats memory is killed alone")

@@ -33,6 +33,7 @@ from .errors import (
     QueryTimeout,
     QueryTooBig,
     RowCapExceeded,
+    ServerBusy,
     StoreError,
     VanbanError,
 )
@@ -137,6 +138,8 @@ class QueryPool:
     def __init__(self, path: Path, base: str, size: int, memory_bytes: int | None) -> None:
         self.path, self.base, self.memory = path, base, memory_bytes
         self._ctx = _context()
+        self.replaced = 0  # workers killed or lost and replaced since the start
+        self.closed = False
         self._free: queue.Queue[_Worker | None] = queue.Queue()
         for _ in range(size):
             self._free.put(None)  # a slot whose worker starts when first needed
@@ -145,7 +148,16 @@ class QueryPool:
         # threads that wait for a free worker when all are taken: their own pool, so that queries waiting
         # out their time limit never hold the threads the rest of a server needs
         self.waiting = ThreadPoolExecutor(max_workers=WAITERS, thread_name_prefix="vanban-query")
-        self.replaced = 0  # workers killed or lost and replaced (the tests and the benchmark read it)
+        self.waiting.submit(self._warm, size)  # the first queries need not wait for a process to start
+
+    def _warm(self, size: int) -> None:
+        for _ in range(size):
+            slot = self._free.get()
+            try:
+                slot = slot if slot is not None else (None if self.closed else self._start())
+            finally:
+                self._free.put(slot)
+        self.replaced = 0  # workers killed or lost and replaced since the start
         self.closed = False
 
     async def answer(self, job: Job, wait: float) -> tuple[bytes, str]:
@@ -182,7 +194,7 @@ class QueryPool:
         try:
             return await asyncio.wrap_future(taking)
         except queue.Empty:
-            raise QueryTimeout("the endpoint is busy: every query worker stayed taken for the time limit") from None
+            raise ServerBusy("the endpoint is busy: every query worker stayed taken for the time limit") from None
         except asyncio.CancelledError:
             taking.add_done_callback(self._give_back)
             raise
