@@ -31,7 +31,7 @@ class CueHit:
 
 
 _FILLER = re.compile(
-    rf"^[ ,]*(?:(?:{PINPOINT}|nghiêm túc|có hiệu quả|hiệu quả|tốt|đầy đủ|kịp thời|và|các|nội dung|những|"
+    rf"^[ ,]*(?:(?:{PINPOINT}|nghiêm túc|nghiêm|có hiệu quả|hiệu quả|tốt|đầy đủ|kịp thời|và|các|nội dung|những|"
     r"toàn văn|một số (?:điều|nội dung|điểm|quy định)|quy định|các quy định|của|tại|theo|cả|đúng|"
     r"thi hành|thực hiện|bởi)[ ,]*)*$",
     re.IGNORECASE,

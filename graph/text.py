@@ -86,14 +86,55 @@ LIST_START = re.compile(  # a line opening a list item: never the run-on of the 
     r"^\s*(?:[-+•*–]\s|\d+(?:\.\d+)*[.)]\s|[a-zđ][.)]\s|[IVXLC]+\.\s|#)")
 
 
+# A hard-wrapped document (a text saved at a fixed width): most lines of prose run close to one width and
+# stop mid-sentence. Measured on the lines of four words or more; one paragraph per line gives widths far
+# beyond WRAP_WIDTH_MAX, a list of short items ends its lines with punctuation.
+WRAP_WIDTH_MAX = 110  # characters: wider "lines" are paragraphs
+WRAP_NEAR = 0.8  # a line this close to the width is a wrapped one...
+WRAP_SHARE = 0.5  # ...and at least this share of the prose lines are
+WRAP_OPEN = 0.6  # of which at least this share stop mid-sentence
+WRAP_MIN_LINES = 8
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width a document's paragraphs were broken at, if they were (decided from its own lines)."""
+    prose = [ln.rstrip() for ln in lines if len(ln.split()) >= 4 and not ln.lstrip().startswith(("|", "#"))]
+    if len(prose) < WRAP_MIN_LINES:
+        return None
+    lengths = sorted(len(ln) for ln in prose)
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    if width > WRAP_WIDTH_MAX:
+        return None
+    near = [ln for ln in prose if len(ln) >= WRAP_NEAR * width]
+    open_ = [ln for ln in near if not _ENDS_SENTENCE.search(ln)]
+    return width if len(near) >= WRAP_SHARE * len(prose) and len(open_) >= WRAP_OPEN * len(near) else None
+
+
+def _runs_on(lines: list[str], i: int, width: int) -> bool:
+    """In a document wrapped at `width`, whether line i (not ending a sentence) runs on into line i+1:
+    it reaches the width, or it opens a paragraph (a blank line before it) whose next line does. Never
+    into a title in capitals, a table row or a rule; never out of a header line in capitals."""
+    cur, nxt = lines[i].rstrip(), lines[i + 1].strip()
+    if not nxt[:1].isalnum() or nxt.isupper() or cur.isupper() or cur.lstrip().startswith("|"):
+        return False
+    if len(cur) >= WRAP_NEAR * width:
+        return True
+    opens = i == 0 or not lines[i - 1].strip()
+    return opens and len(nxt) >= WRAP_NEAR * width
+
+
 def repair_breaks(text: str) -> str:
     """Blank the hard line breaks that cut a sentence (PDF/Word copies), keeping every offset.
 
     `Nghị quyết số\\n02-NQ/TW` and `ngày 15/3/2022 của\\n\\nBan Thường vụ` become one line: a break is
     joined when the line before does not end a sentence and either the next line starts in lower
-    case or the line before ends in a word that needs its object (của, số, về, thực hiện…).
+    case or the line before ends in a word that needs its object (của, số, về, thực hiện…). In a
+    hard-wrapped document (`wrap_width`) a paragraph is the block between blank lines or list
+    items: a line that does not end a sentence runs on into the next whatever that starts with
+    (`Để tiếp tục thực hiện nghiêm\\nChỉ thị số 05/CT-TTg`), so the cue that opens it governs it all.
     """
     lines = text.split("\n")
+    width = wrap_width(lines)
     out = list(text)
     pos = 0
     starts = []
@@ -116,6 +157,8 @@ def repair_breaks(text: str) -> str:
             continue
         first = nxt[:1]
         join = (first.islower() and not cur.isupper()) or bool(_CONTINUES.search(cur))
+        if width and j == i + 1 and not join and _runs_on(lines, i, width):
+            join = True  # one paragraph, wrapped: the next line is its run-on
         if join and cur.isupper() and nxt[:1].isupper() and not nxt[:1].isdigit():
             join = False  # upper-case header blocks keep their lines
         if join:

@@ -107,6 +107,13 @@ RELATION_CASES = [
         {"427/TB-UBND": ["cites"], "79/2007/QĐ-UB": ["cites"]},
         set(),
     ),
+    (  # "thực hiện nghiêm X": the adverb stands between the cue and its object
+        "Để tiếp tục thực hiện nghiêm Chỉ thị số 12/CT-TTg ngày 02/3/2023 của Thủ tướng Chính phủ; Chỉ thị "
+        "số 08-CT/TU ngày 06/6/2023, Kế hoạch số 44-KH/TU ngày 29/12/2023 của Ban Thường vụ Tỉnh ủy, Ủy ban "
+        "nhân dân tỉnh yêu cầu:",
+        {"12/CT-TTg": ["implements"], "08-CT/TU": ["implements"], "44-KH/TU": ["implements"]},
+        set(),
+    ),
 ]
 
 
