@@ -123,7 +123,29 @@ def _runs_on(lines: list[str], i: int, width: int) -> bool:
     return opens and len(nxt) >= WRAP_NEAR * width
 
 
-def repair_breaks(text: str) -> str:
+_BULLET = re.compile(r"^\s*[-+*]\s+")
+
+
+def _open_emphasis(line: str) -> bool:
+    """A line that opens a Markdown bold or italic run and does not close it (a table cell of a header
+    broken mid-word by the converter): the run, and the line, go on below."""
+    body = _BULLET.sub("", line)
+    return body.count("**") % 2 == 1 or body.replace("**", "").count("*") % 2 == 1
+
+
+def _in_cell(lines: list[str], i: int, reach: int = 4) -> bool:
+    """Whether line i is in a table cell saved as text: a `|` line opens the block it is in (a header
+    table converted to Markdown puts each cell under one). A signature block's bold lines are not."""
+    for k in range(i, max(-1, i - reach), -1):
+        line = lines[k].strip()
+        if not line:
+            return False
+        if line.startswith("|"):
+            return True
+    return False
+
+
+def repair_breaks(text: str, original: str | None = None) -> str:
     """Blank the hard line breaks that cut a sentence (PDF/Word copies), keeping every offset.
 
     `Nghị quyết số\\n02-NQ/TW` and `ngày 15/3/2022 của\\n\\nBan Thường vụ` become one line: a break is
@@ -135,6 +157,8 @@ def repair_breaks(text: str) -> str:
     """
     lines = text.split("\n")
     width = wrap_width(lines)
+    # emphasis marks are blanked in the work text: read them where they still are (same lines, same lengths)
+    marked = original.split("\n") if original is not None and len(original) == len(text) else lines
     out = list(text)
     pos = 0
     starts = []
@@ -161,6 +185,8 @@ def repair_breaks(text: str) -> str:
             join = True  # one paragraph, wrapped: the next line is its run-on
         if join and cur.isupper() and nxt[:1].isupper() and not nxt[:1].isdigit():
             join = False  # upper-case header blocks keep their lines
+        if j == i + 1 and _open_emphasis(marked[i]) and _in_cell(marked, i):
+            join = True  # `|\n**ỦY BAN NHÂN\nDÂN**`: a table cell broken inside its bold or italic run
         if join:
             for k in range(starts[i] + len(lines[i]), starts[j]):
                 if out[k] == "\n":
@@ -186,5 +212,5 @@ def prepare(raw: str, name: str = "<text>", wrapped: bool = True) -> Source:
     # NFC may recompose the CR-LF-free text; recompute so `nfc` is what offsets point into.
     work = map_lookalikes(nfc)
     if wrapped:
-        work = repair_breaks(work)
+        work = repair_breaks(work, nfc)
     return Source(name=name, nfc=nfc, work=work, fold=fold(work))

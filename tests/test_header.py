@@ -49,6 +49,13 @@ HEADERS = [
         "Nâng cao chất lượng sinh hoạt chi bộ \nThực hiện Chỉ thị số 10-CT/TW ngày 30-3-2007 của Ban Bí thư.\n",
         {"symbol": None, "kind": None, "issuer": None, "subject": "Nâng cao chất lượng sinh hoạt chi bộ"},
     ),
+    (  # a header table saved as Markdown, each cell broken inside its bold run (made up)
+        "|\n**ỦY BAN NHÂN\nDÂN**\nTỈNH BẾN TRE\n--------\n|\n**CỘNG HÒA XÃ\nHỘI CHỦ NGHĨA VIỆT NAM**\n"
+        "Độc lập - Tự do - Hạnh phúc\n---------------\n|\n|\nSố: 212/KH-UBND\n|\n*Bến Tre,\nngày 03 tháng 4 năm 2025*\n"
+        "|\n\n\n**KẾ HOẠCH**\n\nTRIỂN KHAI CÔNG TÁC DÂN VẬN NĂM 2025\n",
+        {"symbol": "212/KH-UBND", "kind": "KH", "issuer": "Ủy ban nhân dân tỉnh Bến Tre", "place": "Bến Tre",
+         "date": "2025-04-03"},
+    ),
 ]
 
 
