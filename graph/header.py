@@ -147,6 +147,56 @@ def _capitalise_places(out: list[str], protected: set[int] | None = None) -> lis
     return words
 
 
+HEADER_SEARCH = 400  # lines searched below the top for a document's own header (inside a web page)
+HEADER_WINDOW = 14  # lines in which a header block shows its three signs
+
+
+def _own_number_line(line: str, vocab: Vocabulary) -> bool:
+    m = _SYMBOL_LINE.match(line)
+    if not m or m.group("kw"):
+        return False
+    found = find_symbols(m.group("rest"), vocab)
+    return bool(found) and found[0][0] <= 2
+
+
+def _header_signs(line: str, vocab: Vocabulary, mottos: frozenset[str]) -> set[str]:
+    """Which signs of an official header a line shows: the motto, the own number (`Số …`), the place and
+    date (`…, ngày … tháng … năm …`)."""
+    signs = set()
+    if fold(" ".join(re.sub(r"[^\w\s]", " ", line).split())) in mottos:
+        signs.add("motto")
+    if _own_number_line(line, vocab):
+        signs.add("number")
+    if _PLACE_DATE.search(line):
+        signs.add("date")
+    return signs
+
+
+def header_start(nonempty: list[tuple[int, str]], vocab: Vocabulary) -> int:
+    """Where a document's own header begins among its non-empty lines: the top, unless the top shows
+    none of its signs and a block further down shows all three together (a document saved inside a
+    web page: title lines, a metadata table, notices, then the official header). The block starts at
+    the lines in capitals (the issuer) just above its first sign."""
+    mottos = frozenset(fold(" ".join(re.sub(r"[^\w\s]", " ", m).split())) for m in vocab.mottos)
+    signs = [_header_signs(ln, vocab, mottos) for _, ln in nonempty[:HEADER_SEARCH]]
+    if any(signs[:HEADER_WINDOW]):
+        return 0  # the top has a header of its own, whole or not
+    for n, here in enumerate(signs):
+        if not here or len(set().union(*signs[n : n + HEADER_WINDOW])) < 3:
+            continue
+        k = n
+        while k > 0 and _issuer_like(nonempty[k - 1][1]):
+            k -= 1
+        return k
+    return 0
+
+
+def _issuer_like(line: str) -> bool:
+    """A line of the issuing block: capitals, or no letters at all (rules, table bars)."""
+    letters = [c for c in line if c.isalpha()]
+    return not letters or all(c.isupper() for c in letters)
+
+
 def parse_header(src: Source, vocab: Vocabulary) -> Header:
     """Read the document's own fields; anything unstated is None (a list: empty)."""
     work = src.work
@@ -158,7 +208,8 @@ def parse_header(src: Source, vocab: Vocabulary) -> Header:
         pos += len(ln) + 1
     warnings: list[str] = []
     nonempty = [(i, ln) for i, ln in enumerate(lines) if ln.strip()]
-    head = nonempty[:HEAD_LINES]
+    start = header_start(nonempty, vocab)
+    head = nonempty[start : start + HEAD_LINES]
 
     symbol = number = kind = kind_name = None
     symbol_span = None

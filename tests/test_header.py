@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graph.extract import extract_text
 
@@ -96,3 +98,57 @@ def test_recipients_and_distribution() -> None:
     doc = extract_text(text).to_json()["document"]
     assert doc["recipients"] == ["Liên đoàn Lao động các huyện, thành phố", "Công đoàn ngành"]
     assert doc["distribution"] == ["Như kính gửi", "Thường trực Tỉnh ủy", "Lưu: VT"]
+
+
+WEB_PAGE = """Trang chủ | Văn bản pháp luật | Tải văn bản
+Kế hoạch 45-KH/TU năm 2025 triển khai công tác tuyên giáo tỉnh Hà Tĩnh
+Lượt xem: 1.204 | Tải về
+Số hiệu: 45-KH/TU
+Loại văn bản: Kế hoạch
+Nơi ban hành: Tỉnh ủy Hà Tĩnh
+Ngày ban hành: 12/03/2025
+Tình trạng: Còn hiệu lực
+Nội dung văn bản đang được cập nhật, quý khách vui lòng chờ trong giây lát.
+Bạn cần đăng nhập để tải văn bản gốc và xem các văn bản liên quan của văn bản này.
+Mọi sao chép, đăng tải lại nội dung cần ghi rõ nguồn của trang thông tin điện tử.
+Liên hệ với ban biên tập khi phát hiện sai sót trong nội dung văn bản này.
+Văn bản liên quan cùng lĩnh vực và cùng cơ quan ban hành được liệt kê ở cuối trang.
+Các bản dịch tiếng Anh chỉ có giá trị tham khảo cho người đọc.
+Xem thêm hướng dẫn sử dụng trang ở mục trợ giúp phía trên.
+TỈNH ỦY HÀ TĨNH
+*
+ĐẢNG CỘNG SẢN VIỆT NAM
+Số 45-KH/TU
+Hà Tĩnh, ngày 12 tháng 3 năm 2025
+KẾ HOẠCH
+triển khai công tác tuyên giáo năm 2025
+Thực hiện Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị, Ban Thường vụ Tỉnh ủy ban hành kế hoạch.
+"""
+
+
+def test_a_header_below_a_web_page_is_found() -> None:
+    """A document saved inside a web page: its own header is where it is, and the page's own symbol
+    in its title and metadata is the document itself, not a citation (made up)."""
+    ex = extract_text(WEB_PAGE)
+    doc = ex.to_json()["document"]
+    assert (doc["symbol"], doc["kind"], doc["date"], doc["place"]) == ("45-KH/TU", "KH", "2025-03-12", "Hà Tĩnh")
+    assert doc["issuer"] == "Tỉnh ủy Hà Tĩnh"
+    assert [c.symbol for c in ex.citations] == ["05-CT/TW"]
+
+
+def test_a_header_at_the_top_stays_there() -> None:
+    """A document whose own header opens it, and which quotes another header further down (an annex),
+    keeps its own."""
+    text = WEB_PAGE.split("TỈNH ỦY HÀ TĨNH\n", 1)[1]
+    annex = "TỈNH ỦY NGHỆ AN\n*\nĐẢNG CỘNG SẢN VIỆT NAM\nSố 99-KH/TU\nVinh, ngày 01 tháng 4 năm 2025\n"
+    annexed = "TỈNH ỦY HÀ TĨNH\n" + text + "\n" * 3 + "Phụ lục\n" * 30 + annex
+    assert extract_text(annexed).to_json()["document"]["symbol"] == "45-KH/TU"
+
+
+@given(st.lists(st.sampled_from([*WEB_PAGE.split("\n"), "|", "**", "", "Số 12-KH/TU", "MẬT"]), max_size=60))
+def test_header_finder_never_raises(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    ex = extract_text(text)
+    for c in ex.citations:
+        for s, e in c.mentions:
+            assert 0 <= s <= e <= len(ex.text)
