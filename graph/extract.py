@@ -350,9 +350,10 @@ def extract_source(src: Source, vocab: Vocabulary | None = None) -> Extraction:
     """Extract one prepared source (pure: no I/O)."""
     v = vocab or load()
     header = parse_header(src, v)
+    lo, hi = header.region or (0, len(src.work))  # a page around the document cites nothing
     mentions = [
         m for m in find_mentions(src, v)
-        if not (header.symbol_span and m.start <= header.symbol_span[0] < m.end + 1)
+        if lo <= m.start < hi and not (header.symbol_span and m.start <= header.symbol_span[0] < m.end + 1)
     ]
     decisions = decide(src, v, mentions)
     citations, links, warnings = gather(mentions, decisions, header, v)

@@ -331,7 +331,13 @@ def parse_header(src: Source, vocab: Vocabulary) -> Header:
         issuer = _issuer_from_symbol(symbol, src, vocab)
 
     recipients = _recipients(nonempty)
-    signers = _signers(lines, vocab)
+    region = None
+    if start > 0:  # inside a web page: the document runs from its header to its first signature
+        signers, last = _signers(lines, vocab, tail_from=nonempty[start][0], first_only=True)
+        if last is not None:
+            region = (offsets[nonempty[start][0]], offsets[last] + len(lines[last]))
+    else:
+        signers, _ = _signers(lines, vocab)
     distribution = _distribution(lines)
     province = _province(issuer, parent, place)
     return Header(
@@ -353,6 +359,7 @@ def parse_header(src: Source, vocab: Vocabulary) -> Header:
         province=province,
         warnings=tuple(warnings),
         marking=marking_of([ln for _, ln in head], vocab),
+        region=region,
     )
 
 
@@ -540,10 +547,13 @@ _NAME_RE = re.compile(r"^[ ]*(?P<n>(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*[ ]+){1,5}[A-Z�
 _UPPER_NAME_RE = re.compile(r"^[ ]*(?P<n>(?:[A-ZĐÀ-Ỹ]+[ ]+){1,5}[A-ZĐÀ-Ỹ]+)[ ]*$")
 
 
-def _signers(lines: list[str], vocab: Vocabulary) -> list[Signer]:
-    """Signature blocks near the end: capacity (T/M, KT.…), the body or post it signs for, the
-    signer's position and name."""
-    tail_from = max(0, len(lines) - 60)
+def _signers(lines: list[str], vocab: Vocabulary, tail_from: int | None = None,
+             first_only: bool = False) -> tuple[list[Signer], int | None]:
+    """Signature blocks near the end (or from `tail_from`: a document inside a web page signs far from
+    the page's end; then only its first block): capacity (T/M, KT.…), the body or post it signs for,
+    the signer's position and name. Also the line the last block ends on."""
+    tail_from = max(0, len(lines) - 60) if tail_from is None else tail_from
+    last: int | None = None
     cap_re = _capacity_re(vocab)
     canon = {p.rstrip(".").upper(): c for p, c, _ in vocab.capacities}
     signers: list[Signer] = []
@@ -596,5 +606,8 @@ def _signers(lines: list[str], vocab: Vocabulary) -> list[Signer]:
                 n += 1
                 continue
             signers.append(Signer(name=name, position=position, capacity=capacity, for_=for_))
+            last = max(start, n)
+            if first_only:
+                break
         n = max(start, n) + 1
-    return signers
+    return signers, last

@@ -72,3 +72,5 @@ class Header:
     province: str | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
     marking: str | None = None  # security marking stamped on the header (a level of markings.toml)
+    # the document's own text inside a web page (from its header to its signature); None: all of it
+    region: tuple[int, int] | None = None

@@ -124,13 +124,29 @@ def _runs_on(lines: list[str], i: int, width: int) -> bool:
 
 
 _BULLET = re.compile(r"^\s*[-+*]\s+")
+_MARK = re.compile(r"\*\*|\*")
 
 
-def _open_emphasis(line: str) -> bool:
-    """A line that opens a Markdown bold or italic run and does not close it (a table cell of a header
-    broken mid-word by the converter): the run, and the line, go on below."""
-    body = _BULLET.sub("", line)
-    return body.count("**") % 2 == 1 or body.replace("**", "").count("*") % 2 == 1
+def _open_runs(lines: list[str]) -> list[bool]:
+    """For each line, whether a Markdown bold or italic run is still open at its end (opened there or
+    above, not yet closed: a header table cell broken mid-word by the converter). A blank line closes
+    whatever was open."""
+    state = {"**": False, "*": False}
+    out = []
+    for line in lines:
+        if not line.strip():
+            state = {"**": False, "*": False}
+        body = _BULLET.sub("", line)
+        for m in _MARK.finditer(body):
+            mark = m.group()
+            before = body[m.start() - 1] if m.start() else " "
+            after = body[m.end()] if m.end() < len(body) else " "
+            if state[mark] and (not before.isspace() or after.isspace()):
+                state[mark] = False  # closes against the word before it, or standing alone
+            elif not after.isspace():
+                state[mark] = True  # opens against the word after it (a lone `*` is a decoration)
+        out.append(state["**"] or state["*"])
+    return out
 
 
 def _in_cell(lines: list[str], i: int, reach: int = 4) -> bool:
@@ -159,6 +175,7 @@ def repair_breaks(text: str, original: str | None = None) -> str:
     width = wrap_width(lines)
     # emphasis marks are blanked in the work text: read them where they still are (same lines, same lengths)
     marked = original.split("\n") if original is not None and len(original) == len(text) else lines
+    open_runs = _open_runs(marked)
     out = list(text)
     pos = 0
     starts = []
@@ -185,7 +202,7 @@ def repair_breaks(text: str, original: str | None = None) -> str:
             join = True  # one paragraph, wrapped: the next line is its run-on
         if join and cur.isupper() and nxt[:1].isupper() and not nxt[:1].isdigit():
             join = False  # upper-case header blocks keep their lines
-        if j == i + 1 and _open_emphasis(marked[i]) and _in_cell(marked, i):
+        if j == i + 1 and open_runs[i] and _in_cell(marked, i):
             join = True  # `|\n**ỦY BAN NHÂN\nDÂN**`: a table cell broken inside its bold or italic run
         if join:
             for k in range(starts[i] + len(lines[i]), starts[j]):

@@ -152,3 +152,31 @@ def test_header_finder_never_raises(lines: list[str]) -> None:
     for c in ex.citations:
         for s, e in c.mentions:
             assert 0 <= s <= e <= len(ex.text)
+
+
+def test_the_page_around_a_document_cites_nothing() -> None:
+    """After the document's signature, a web page's own notices (citing the decree the site follows)
+    are no citations of the document; its signer is still read."""
+    page = (WEB_PAGE + "Nơi nhận:\n- Các huyện ủy,\n- Lưu Văn phòng Tỉnh ủy.\n**T/M BAN THƯỜNG VỤ\nBÍ THƯ**\n"
+            "Nguyễn Văn Hùng\n## Văn bản liên quan\nThông báo về lưu trữ thông tin khách hàng\n"
+            "Thực hiện Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân, chúng tôi cập nhật quy chế.\n")
+    ex = extract_text(page)
+    assert [c.symbol for c in ex.citations] == ["05-CT/TW"]
+    assert ex.to_json()["document"]["signers"][0]["name"] == "Nguyễn Văn Hùng"
+
+
+@pytest.mark.parametrize(
+    ("raw", "lines"),
+    [
+        ("|\n**ỦY BAN NHÂN\nDÂN**\nTỈNH AN GIANG\n--------\n|", ["ỦY BAN NHÂN DÂN", "TỈNH AN GIANG"]),
+        ("|\n**ỦY BAN NHÂN DÂN\n**\nTỈNH AN GIANG\n-------\n|", ["TỈNH AN GIANG", "-------"]),
+        ("|\n**BAN\nCHẤP HÀNH TRUNG ƯƠNG**\n*\n|\n**ĐẢNG\nCỘNG SẢN VIỆT NAM**\n",
+         ["BAN CHẤP HÀNH TRUNG ƯƠNG", "ĐẢNG CỘNG SẢN VIỆT NAM"]),
+        ("**T/M ĐẢNG ĐOÀN\nBÍ THƯ**\n\nNguyễn Thị Thiện", ["T/M ĐẢNG ĐOÀN", "BÍ THƯ"]),  # no table: lines stay
+    ],
+)
+def test_cells_broken_inside_emphasis(raw: str, lines: list[str]) -> None:
+    from graph.text import prepare
+
+    work = [" ".join(ln.split()) for ln in prepare(raw).work.split("\n")]
+    assert all(ln in work for ln in lines), work
