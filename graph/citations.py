@@ -257,6 +257,8 @@ def find_mentions(src: Source, vocab: Vocabulary) -> list[Mention]:
             continue  # a form code (Mẫu số 01/…), or a công văn number with no word naming a document
         if _OWN_NUMBER_BEFORE.search(folded[max(0, s - 20) : s]):
             continue  # the document's own "Số:" line
+        if kind_word is None and sym.kind is None and symbol_hits:
+            kind_word = _listed_kind(work, symbol_hits[-1], s)
         symbol_hits.append((kw_start, s, e, sym, kind_word, law_name))
 
     next_of = _NextStart([h[0] for h in symbol_hits])
@@ -458,6 +460,18 @@ class _RowDates:
             return None  # no cell after the symbol on its line
         m = DATE_RE.search(self.work, self.bars[i], min(line_end, self.bars[i] + ROW_REACH))
         return iso_from_match(m) if m else None
+
+
+_LISTED_NUMBER_GAP = re.compile(r"[^.!?\n]{0,160}?(?:;|,|\bvà\b)[ ]*(?:các[ ]+)?số[ ]*:?[ ]*$", re.IGNORECASE)
+
+
+def _listed_kind(work: str, previous: tuple[int, int, int, Symbol, str | None, str | None], s: int) -> str | None:
+    """The kind word a symbol without one takes from the list it continues: `các Công văn số 3310/UBND-VX
+    ngày …; số 3412/UBND-VX ngày …` — the second is a Công văn too (its symbol has no kind of its own)."""
+    _kw, _s, prev_end, prev_sym, prev_word, _law = previous
+    if prev_word is None or prev_sym.kind is not None:
+        return None
+    return prev_word if _LISTED_NUMBER_GAP.fullmatch(work, prev_end, s) else None
 
 
 class _NextStart:

@@ -14,8 +14,8 @@ from functools import lru_cache
 from .text import LOOKALIKES
 from .vocab import Vocabulary, load
 
-_CODE = r"[A-Za-zĐđ][A-Za-zĐđ0-9]*"
-_SEP = r"[ ]?[-–—/][ ]?"
+_CODE = r"[A-Za-zĐđ][A-Za-zĐđ0-9]*(?:&[A-Za-zĐđ][A-Za-zĐđ0-9]*)*"  # `&` inside a code: BLĐTB&XH, BVHTT&DL
+_SEP = r"(?:[ ]?[-–—/][ ]?|\.(?=[A-ZĐ]))"  # a dot between codes in old symbols: 45/2005/QĐ.UBND, 318/TTr.SYT-KH
 SYMBOL_PATTERN = (
     rf"(?<![\w./\-–])(?P<num>\d{{1,5}})(?:{_SEP}(?P<year>(?:19|20)\d\d)(?=[ ]?[/\-–]|[ ][A-ZĐ]))?"
     rf"(?P<codes>(?:(?:{_SEP}|(?<=\d)[ ]){_CODE})(?:{_SEP}{_CODE})*)(?![\w])"
@@ -180,6 +180,8 @@ def _kept_parts(m: re.Match[str]) -> tuple[list[tuple[str, str]], int]:
         sep, code = pm.group(1), pm.group(2)
         if parts and sep != sep.strip() and not code.isupper():
             break
+        if sep == "." and not code.isupper():
+            break  # "…số 12/UBND.Tiếp theo": a sentence, not a code
         parts.append((sep, code))
         end = pm.end()
     return parts, m.start("codes") - m.start() + end

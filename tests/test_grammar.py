@@ -156,7 +156,27 @@ CITATION_CASES = [
     ("Thông tư 03/2009/TT-BXD của Bộ Xây dựng quy định chi tiết", {"issuer": "Bộ Xây dựng", "kind_name": "Thông tư"}),
     ("văn bản số 8648/SXD-QLCP ngày 02/11/2009", {"kind": "CV", "kind_name": "Văn bản"}),
     ("Số: 570/LĐLĐ\nV/v trả lời", None),
+    # `&` inside an issuer part, dots between the parts of old symbols: kept as written (made up)
+    ("Căn cứ Thông tư liên tịch số 09/2013/TTLT-BYT-BLĐTB&XH ngày 04/3/2013;", {
+        "symbol": "09/2013/TTLT-BYT-BLĐTB&XH", "kind": "TTLT"}),
+    ("Thực hiện Công văn số 412/BVHTT&DL-VP ngày 02/3/2016 của Bộ;", {"symbol": "412/BVHTT&DL-VP", "kind": "CV"}),
+    ("Căn cứ Quyết định số 61/2006/QĐ.UBND ngày 10/5/2006 của UBND tỉnh;", {"symbol": "61/2006/QĐ.UBND",
+                                                                          "kind": "QĐ", "year": 2006}),
+    ("Theo đề nghị tại Tờ trình số 77/TTr.SGD-KH ngày 05/6/2011;", {"symbol": "77/TTr.SGD-KH", "kind": "TTr"}),
+    ("Thực hiện Công văn số 12/UBND.Tiếp theo, các đơn vị báo cáo.", {"symbol": "12/UBND"}),
+    ("Căn cứ Thông tư liên bộ số 31/TTLB ngày 01/3/1991;", {"symbol": "31/TTLB", "kind": "TTLT"}),
 ]
+
+
+def test_a_listed_number_takes_the_kind_of_its_list() -> None:
+    """`các Công văn số A …; số B …`: B (no kind in its symbol) is a Công văn too."""
+    ex = extract_text("Thực hiện các Công văn số 2210/UBND-KT ngày 02/10/2023; số 2291/UBND-KT ngày 10/10/2023 và "
+                      "số 2305/UBND-KT ngày 12/10/2023 của Ủy ban nhân dân tỉnh;")
+    assert [(c.symbol, c.kind, c.relations) for c in ex.citations] == [
+        ("2210/UBND-KT", "CV", ("implements",)), ("2291/UBND-KT", "CV", ("implements",)),
+        ("2305/UBND-KT", "CV", ("implements",))]
+    other = extract_text("Thực hiện Quyết định số 12/QĐ-UBND ngày 02/10/2023; số 3412/UBND-VX ngày 10/10/2023;")
+    assert other.citations[1].kind is None  # a Quyết định's list gives a công văn no kind
 
 
 @pytest.mark.parametrize(("text", "fields"), CITATION_CASES)
