@@ -237,7 +237,7 @@ def find_mentions(src: Source, vocab: Vocabulary) -> list[Mention]:
     taken = _Spans()
 
     # 1. symbols, with the kind word (and pinpoint) before them
-    symbol_hits = []
+    symbol_hits: list[tuple[int, int, int, Symbol, str | None, str | None]] = []
     for s, e, sym in find_symbols(work, vocab):
         window = folded[max(0, s - 140) : s]
         kb = kind_before[0].search(window) or kind_before[1].search(window)
