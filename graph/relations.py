@@ -156,7 +156,12 @@ def decide(src: Source, vocab: Vocabulary, mentions: list[Mention]) -> list[Deci
                     decision = Decision(decisions[sibling].relation, rule="2-list")
                 else:
                     holders = order.ending_by(before, hit.start)
-                    if holders and hit.cue.role != "acting":
+                    if holders and hit.cue.role == "acting" and _other_item(
+                            folded, mentions[holders[-1]].end, hit.start, vocab):
+                        # "Kế hoạch số 9 về thực hiện NQ 56 và Kế hoạch của BTV Tỉnh ủy về triển khai
+                        # NQ 78": the cue describes the next item of the list, which is no citation
+                        decision = Decision("cites", rule="1-other-item")
+                    elif holders and hit.cue.role != "acting":
                         decision = Decision("cites", rule="1-cites")
                     elif holders:
                         decision = Decision(
@@ -246,6 +251,19 @@ class _Order:
     def first_starting(self, lo: int, hi: int, k: int) -> int | None:
         i = bisect.bisect_left(self.starts, lo, 0, k)
         return i if i < k and self.starts[i] < hi else None
+
+
+@lru_cache(maxsize=8)
+def _item_re(vocab: Vocabulary) -> re.Pattern[str]:
+    """`và` (or a comma) opening another item of a list with a kind word: `và Kế hoạch của …`."""
+    words = sorted({fold(w.word) for w in vocab.words}, key=len, reverse=True)
+    return re.compile(r"(?:(?<!\w)và|,|;)[ ]*(?:các[ ]+)?(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)")
+
+
+def _other_item(folded: str, holder_end: int, cue_start: int, vocab: Vocabulary) -> bool:
+    """Whether, between a cited document and a cue after it, the list moved on to another item that is
+    named by its kind only (no symbol: no citation of its own to hold the cue)."""
+    return holder_end < cue_start and _item_re(vocab).search(folded, holder_end, cue_start) is not None
 
 
 def _sibling(

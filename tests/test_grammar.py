@@ -107,6 +107,18 @@ RELATION_CASES = [
         {"427/TB-UBND": ["cites"], "79/2007/QĐ-UB": ["cites"]},
         set(),
     ),
+    (  # a cue describing the next item of a list (named by kind only) links nothing from the first item
+        "Thực hiện Kế hoạch số 14/KH-UBND ngày 02/01/2024 về thực hiện Nghị quyết số 21/NQ-CP và Kế hoạch của Ban "
+        "Thường vụ Tỉnh ủy về triển khai Nghị quyết số 19-NQ/TW, Sở ban hành kế hoạch.",
+        {"14/KH-UBND": ["implements"], "21/NQ-CP": ["cites"], "19-NQ/TW": ["cites"]},
+        {("14/KH-UBND", "21/NQ-CP", "implements")},
+    ),
+    (  # a cited document that issues a plan implementing B implements B (EXTRACT.md rule 1)
+        "Thực hiện Quyết định số 733/QĐ-TTg ngày 05/4/2024 của Thủ tướng Chính phủ ban hành Kế hoạch thực hiện "
+        "Kết luận số 36-KL/TW ngày 12/8/2023 của Bộ Chính trị, Ủy ban nhân dân tỉnh ban hành kế hoạch.",
+        {"733/QĐ-TTg": ["implements"], "36-KL/TW": ["cites"]},
+        {("733/QĐ-TTg", "36-KL/TW", "implements")},
+    ),
     (  # "thực hiện nghiêm X": the adverb stands between the cue and its object
         "Để tiếp tục thực hiện nghiêm Chỉ thị số 12/CT-TTg ngày 02/3/2023 của Thủ tướng Chính phủ; Chỉ thị "
         "số 08-CT/TU ngày 06/6/2023, Kế hoạch số 44-KH/TU ngày 29/12/2023 của Ban Thường vụ Tỉnh ủy, Ủy ban "
