@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from .dates import BLANK_DAY_RE, DATE_RE, iso_from_match
 from .model import Header, Signer
-from .symbols import find_symbols
+from .symbols import Symbol, find_symbols
 from .text import Source, fold
 from .vocab import KindWord, Vocabulary, fold_key
 
@@ -191,6 +191,37 @@ def header_start(nonempty: list[tuple[int, str]], vocab: Vocabulary) -> int:
     return 0
 
 
+SELF_LINES = 5  # first lines in which a text names the document it is (self_reference in header.toml)
+
+
+def _self_reference(head: list[tuple[int, str]], offsets: list[int],
+                    vocab: Vocabulary) -> tuple[Symbol, tuple[int, int], int, str | None, str | None] | None:
+    """A first line naming the document the text is: `(Kèm theo Hướng dẫn số 12-HD/BTGTU ngày …)` over
+    an annex, `TOÀN VĂN Kết luận 99-KL/TW …` over a reproduction. Its symbol (and date) are the text's own."""
+    leads = sorted((fold(p) for p, _ in vocab.self_references), key=len, reverse=True)
+    if not leads:
+        return None
+    lead_re = re.compile(r"^[\s(\[*_#]*(?:" + "|".join(re.escape(p) for p in leads) + r")(?!\w)")
+    for i, ln in head:
+        m = lead_re.match(fold(ln))
+        if not m:
+            continue
+        found = find_symbols(ln[m.end() :], vocab)
+        if not found or found[0][0] > 60:
+            continue
+        s, e, sym = found[0]
+        start = offsets[i] + m.end() + s
+        dm = DATE_RE.search(ln, m.end() + e, m.end() + e + 40)
+        om = _SELF_ISSUER.search(ln, m.end() + e)
+        org = " ".join(om.group("org").split()) if om else None
+        issuer = restore_case(org, vocab) if org and _mostly_upper(org) else org
+        return sym, (start, start + (e - s)), i, iso_from_match(dm) if dm else None, issuer
+    return None
+
+
+_SELF_ISSUER = re.compile(r"(?<!\w)của[ ]+(?P<org>[^,;()\n]+?)(?=[ ]+(?:về|ngày|năm)(?!\w)|[),;.]|[ ]*$)")
+
+
 def _issuer_like(line: str) -> bool:
     """A line of the issuing block: capitals, or no letters at all (rules, table bars)."""
     letters = [c for c in line if c.isalpha()]
@@ -238,6 +269,13 @@ def parse_header(src: Source, vocab: Vocabulary) -> Header:
             warnings.append(f"own number left blank ('Số: {rest.strip()[:40]}'): symbol and number null")
             break
 
+    self_date = self_issuer = None
+    if symbol is None and sym_line is None:
+        found_self = _self_reference(head[:SELF_LINES], offsets, vocab)
+        if found_self is not None:
+            sym, symbol_span, sym_line, self_date, self_issuer = found_self
+            symbol, number, kind = sym.text, sym.number, sym.kind
+
     # place and date
     place = date = None
     date_line = None
@@ -257,6 +295,8 @@ def parse_header(src: Source, vocab: Vocabulary) -> Header:
         date_line = i
         date_span = (offsets[i] + m.start("rest"), offsets[i] + m.end("rest"))
         break
+    if date is None and self_date is not None:
+        date = self_date  # `(Kèm theo Hướng dẫn số 12-HD/BTGTU ngày 05/3/2024 …)`
 
     # kind line and subject
     subject = None
@@ -304,6 +344,8 @@ def parse_header(src: Source, vocab: Vocabulary) -> Header:
 
     first_content = min([i for i in (sym_line, date_line, kind_line) if i is not None], default=None)
     issuer, parent = _issuing_block(head, first_content, vocab)
+    if self_issuer is not None:  # an annex or a reproduction: who issued it is said after its symbol
+        issuer, parent = self_issuer, None
 
     headerless = sym_line is None and date_line is None and issuer is None
     if headerless and nonempty and not nonempty[0][1].lstrip().startswith("#"):

@@ -77,6 +77,7 @@ class Vocabulary:
     positions: tuple[tuple[str, str], ...]  # (name, example)
     mottos: tuple[str, ...]
     casings: tuple[tuple[str, str], ...]  # (text, example)
+    self_references: tuple[tuple[str, str], ...] = ()  # (phrase, example): a first line naming the text itself
     markings: tuple[tuple[str, str, str], ...] = ()  # (phrase, level, example): security markings
     companions: tuple[tuple[str, str], ...] = ()  # (word, example): urgency stamps beside a marking
 
@@ -215,6 +216,10 @@ def load(folder: Path = VOCAB_DIR) -> Vocabulary:
         casings=tuple(
             (_need(e, "text", "header.toml"), _need(e, "example", "header.toml"))
             for e in header.get("casing", [])
+        ),
+        self_references=tuple(
+            (_need(e, "phrase", "header.toml"), _need(e, "example", "header.toml"))
+            for e in header.get("self_reference", [])
         ),
         markings=tuple(
             (_need(e, "phrase", "markings.toml"), _need(e, "level", "markings.toml"),

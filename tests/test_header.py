@@ -180,3 +180,28 @@ def test_cells_broken_inside_emphasis(raw: str, lines: list[str]) -> None:
 
     work = [" ".join(ln.split()) for ln in prepare(raw).work.split("\n")]
     assert all(ln in work for ln in lines), work
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        ("PHỤ LỤC\n(Kèm theo Hướng dẫn số 07-HD/BTGTU ngày 11/4/2024 của Ban Tuyên giáo Tỉnh ủy)\n\n"
+         "DANH MỤC\n1. Thực hiện Nghị quyết số 02-NQ/TW.\n",
+         {"symbol": "07-HD/BTGTU", "kind": "HD", "date": "2024-04-11", "issuer": "Ban Tuyên giáo Tỉnh ủy"}),
+        ("TOÀN VĂN Kết luận 81-KL/TW của Bộ Chính trị về công tác cán bộ\n\nBộ Chính trị kết luận: thực hiện "
+         "Nghị quyết số 26-NQ/TW.\n", {"symbol": "81-KL/TW", "kind": "KL", "issuer": "Bộ Chính trị"}),
+        # a Kèm theo that is not on one of the first lines names another document
+        ("Căn cứ Luật Tổ chức chính quyền địa phương;\nThực hiện Kế hoạch số 12-KH/TU;\n"
+         + "Các đơn vị triển khai thực hiện nghiêm túc.\n" * 5 + "(Kèm theo Quyết định số 5-QĐ/TU)\n",
+         {"symbol": None}),
+    ],
+)
+def test_a_text_naming_itself_on_its_first_lines(text: str, fields: dict[str, object]) -> None:
+    """An annex under `(Kèm theo Hướng dẫn số …)`, a reproduction under `TOÀN VĂN Kết luận …`: the
+    symbol is the text's own, not a citation (made up)."""
+    ex = extract_text(text)
+    doc = ex.to_json()["document"]
+    for k, v in fields.items():
+        assert doc[k] == v, (k, doc[k])
+    if fields["symbol"]:
+        assert fields["symbol"] not in [c.symbol for c in ex.citations]

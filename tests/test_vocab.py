@@ -132,3 +132,12 @@ def test_marking_companion_example(entry):  # type: ignore[no-untyped-def]
 def test_no_marking_where_none_is_stamped(line: str) -> None:
     ex = extract_text(f"TỈNH ỦY BẮC NINH\n{line}\nSố 12-KH/TU\n\nKẾ HOẠCH\n")
     assert ex.header.marking is None
+
+
+@pytest.mark.parametrize("entry", V.self_references, ids=lambda e: e[0])
+def test_self_reference_example(entry):  # type: ignore[no-untyped-def]
+    _phrase, example = entry
+    ex = extract_text(f"{example}\n\nThực hiện Nghị quyết số 26-NQ/TW của Bộ Chính trị.\n")
+    own = ex.header.symbol
+    assert own is not None and own in example
+    assert [c.symbol for c in ex.citations] == ["26-NQ/TW"]
