@@ -448,8 +448,8 @@ class _RowDates:
 
     def __init__(self, work: str) -> None:
         self.work = work
-        self.line_ends = [m.start() for m in re.finditer("\n", work)] + [len(work)]
-        self.bars = [m.start() for m in re.finditer(r"\|", work)]
+        self.bars = [m.start() for m in re.finditer(r"\|", work)] if "|" in work else []
+        self.line_ends = [m.start() for m in re.finditer("\n", work)] + [len(work)] if self.bars else []
 
     def __call__(self, pos: int) -> str | None:
         if not self.bars:

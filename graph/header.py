@@ -159,15 +159,25 @@ def _own_number_line(line: str, vocab: Vocabulary) -> bool:
     return bool(found) and found[0][0] <= 2
 
 
-def _header_signs(line: str, vocab: Vocabulary, mottos: frozenset[str]) -> set[str]:
+@lru_cache(maxsize=8)
+def _motto_keys(vocab: Vocabulary) -> tuple[frozenset[str], frozenset[str]]:
+    """The mottos folded, and their first words (a cheap first test for a line)."""
+    mottos = frozenset(fold(" ".join(re.sub(r"[^\w\s]", " ", m).split())) for m in vocab.mottos)
+    return mottos, frozenset(m.split(" ", 1)[0] for m in mottos)
+
+
+def _header_signs(line: str, vocab: Vocabulary) -> set[str]:
     """Which signs of an official header a line shows: the motto, the own number (`Số …`), the place and
     date (`…, ngày … tháng … năm …`)."""
     signs = set()
-    if fold(" ".join(re.sub(r"[^\w\s]", " ", line).split())) in mottos:
+    mottos, firsts = _motto_keys(vocab)
+    first = line.lstrip(" *|#_-").split(" ", 1)[0]
+    if (len(line) < 80 and fold_key(first) in firsts
+            and fold(" ".join(re.sub(r"[^\w\s]", " ", line).split())) in mottos):
         signs.add("motto")
-    if _own_number_line(line, vocab):
+    if "ố" in line[:12] and _own_number_line(line, vocab):
         signs.add("number")
-    if _PLACE_DATE.search(line):
+    if "ngày" in line and _PLACE_DATE.search(line):
         signs.add("date")
     return signs
 
@@ -177,10 +187,10 @@ def header_start(nonempty: list[tuple[int, str]], vocab: Vocabulary) -> int:
     none of its signs and a block further down shows all three together (a document saved inside a
     web page: title lines, a metadata table, notices, then the official header). The block starts at
     the lines in capitals (the issuer) just above its first sign."""
-    mottos = frozenset(fold(" ".join(re.sub(r"[^\w\s]", " ", m).split())) for m in vocab.mottos)
-    signs = [_header_signs(ln, vocab, mottos) for _, ln in nonempty[:HEADER_SEARCH]]
-    if any(signs[:HEADER_WINDOW]):
+    top = [_header_signs(ln, vocab) for _, ln in nonempty[:HEADER_WINDOW]]
+    if any(top):
         return 0  # the top has a header of its own, whole or not
+    signs = top + [_header_signs(ln, vocab) for _, ln in nonempty[HEADER_WINDOW:HEADER_SEARCH]]
     for n, here in enumerate(signs):
         if not here or len(set().union(*signs[n : n + HEADER_WINDOW])) < 3:
             continue
@@ -409,15 +419,23 @@ _STAMP_PARTS = re.compile(r"\s*[-–—,/]\s*")
 _STAMP_DECOR = " \t*_|#()[]<>:.\""
 
 
+@lru_cache(maxsize=8)
+def _marking_words(vocab: Vocabulary) -> tuple[dict[str, str], list[str], frozenset[str], int]:
+    levels = {unicodedata.normalize("NFC", p).casefold(): lv for p, lv, _ in vocab.markings}
+    companions = frozenset(unicodedata.normalize("NFC", w).casefold() for w, _ in vocab.companions)
+    longest = max((len(p) for p in (*levels, *companions)), default=0)
+    return levels, [lv for _, lv, _ in vocab.markings], companions, longest
+
+
 def marking_of(lines: list[str], vocab: Vocabulary) -> str | None:
     """The security marking of a header: a line that is a marking stamp and nothing else (`MẬT`,
     `(Lưu hành nội bộ)`, `MẬT - KHẨN`); the highest level when several are stamped. Diacritics count
     (`MẶT` is no marking), case does not."""
-    levels = {unicodedata.normalize("NFC", p).casefold(): lv for p, lv, _ in vocab.markings}
-    order = [lv for _, lv, _ in vocab.markings]  # listed from the highest level
-    companions = {unicodedata.normalize("NFC", w).casefold() for w, _ in vocab.companions}
+    levels, order, companions, longest = _marking_words(vocab)
     found: list[str] = []
     for line in lines:
+        if len(line) > 3 * longest + 20:
+            continue  # a stamp is a few words: a longer line is text
         bare = unicodedata.normalize("NFC", line).strip(_STAMP_DECOR).casefold()
         parts = [" ".join(p.strip(_STAMP_DECOR).split()) for p in _STAMP_PARTS.split(bare) if p.strip(_STAMP_DECOR)]
         hits = [levels[p] for p in parts if p in levels]

@@ -98,7 +98,11 @@ WRAP_MIN_LINES = 8
 
 def wrap_width(lines: list[str]) -> int | None:
     """The width a document's paragraphs were broken at, if they were (decided from its own lines)."""
-    prose = [ln.rstrip() for ln in lines if len(ln.split()) >= 4 and not ln.lstrip().startswith(("|", "#"))]
+    longer = sorted(len(ln) for ln in lines if len(ln) >= 20)
+    if len(longer) < WRAP_MIN_LINES or longer[int(0.9 * (len(longer) - 1))] > 2 * WRAP_WIDTH_MAX:
+        return None  # one paragraph a line: no need to look closer
+    prose = [ln.rstrip() for ln in lines if ln.count(" ") >= 3 and len(ln.split()) >= 4
+             and not ln.lstrip().startswith(("|", "#"))]
     if len(prose) < WRAP_MIN_LINES:
         return None
     lengths = sorted(len(ln) for ln in prose)
@@ -131,6 +135,8 @@ def _open_runs(lines: list[str]) -> list[bool]:
     """For each line, whether a Markdown bold or italic run is still open at its end (opened there or
     above, not yet closed: a header table cell broken mid-word by the converter). A blank line closes
     whatever was open."""
+    if not any("*" in line for line in lines):
+        return [False] * len(lines)
     state = {"**": False, "*": False}
     out = []
     for line in lines:
