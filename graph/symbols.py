@@ -15,13 +15,15 @@ from .text import LOOKALIKES
 from .vocab import Vocabulary, load
 
 _CODE = r"[A-Za-zĐđ][A-Za-zĐđ0-9]*(?:&[A-Za-zĐđ][A-Za-zĐđ0-9]*)*"  # `&` inside a code: BLĐTB&XH, BVHTT&DL
-_SEP = r"(?:[ ]?[-–—/][ ]?|\.(?=[A-ZĐ]))"  # a dot between codes in old symbols: 45/2005/QĐ.UBND, 318/TTr.SYT-KH
+_SEP = r"(?:[ ]?[-–—/][ ]?|\.(?=[A-ZĐ]))"
+# a year between the kind and the issuer, in old doubled forms (212/QĐ/2008/QĐ-UBND): only before more codes
+_YEAR_PART = r"(?:19|20)\d\d(?=/[A-Za-zĐđ])"  # a dot between codes in old symbols: 45/2005/QĐ.UBND, 318/TTr.SYT-KH
 SYMBOL_PATTERN = (
     rf"(?<![\w./\-–])(?P<num>\d{{1,5}})(?:{_SEP}(?P<year>(?:19|20)\d\d)(?=[ ]?[/\-–]|[ ][A-ZĐ]))?"
-    rf"(?P<codes>(?:(?:{_SEP}|(?<=\d)[ ]){_CODE})(?:{_SEP}{_CODE})*)(?![\w])"
+    rf"(?P<codes>(?:(?:{_SEP}|(?<=\d)[ ]){_CODE})(?:{_SEP}(?:{_CODE}|{_YEAR_PART}))*)(?![\w])"
 )
 SYMBOL_RE = re.compile(SYMBOL_PATTERN)
-_PART_RE = re.compile(rf"({_SEP}|^[ ])({_CODE})")
+_PART_RE = re.compile(rf"({_SEP}|^[ ])({_CODE}|{_YEAR_PART})")
 _LAW_ISSUER = re.compile(r"^(QH|UBTVQH|PL-UBTVQH)(\d{1,2})$", re.IGNORECASE)
 _TRAILING_DIGITS = re.compile(r"^(.*?[^\d])(\d{1,2})$")
 
@@ -91,6 +93,8 @@ def symbol_from_match(m: re.Match[str], vocab: Vocabulary) -> Symbol | None:
     year = int(year_s) if year_s else None
     if year is not None and not 1945 <= year <= 2100:
         return None
+    if any(code.isdigit() for _, code in parts):
+        return _doubled(number, year, parts, vocab)
     first_sep, first = parts[0]
     kind = vocab.code(first)
     if first_sep == "" and (kind is None or year is None):
@@ -152,6 +156,22 @@ def symbol_from_match(m: re.Match[str], vocab: Vocabulary) -> Symbol | None:
         party=False,
         needs_word=not law,
     )
+
+
+def _doubled(number: str, year: int | None, parts: list[tuple[str, str]], vocab: Vocabulary) -> Symbol | None:
+    """An old doubled form, NUMBER/KIND/YEAR/KIND-ISSUER (`212/QĐ/2008/QĐ-UBND`): kept as written; the year
+    is the one in the middle, the kind the first code, the issuer what follows the repeated kind."""
+    at = next(i for i, (_, code) in enumerate(parts) if code.isdigit())
+    kind = vocab.code(parts[0][1])
+    if year is not None or at == 0 or parts[0][0] != "/" or kind is None:
+        return None
+    after = [code for _, code in parts[at + 1 :]]
+    if after and vocab.code(after[0]) is not None and vocab.code(after[0]) == kind:
+        after = after[1:]
+    issuer = "-".join(_canon_issuer(c, vocab) for c in after) or None
+    text = number + "".join(sep + (code if code.isdigit() else _canon_code(code, vocab)) for sep, code in parts)
+    return Symbol(text=text, number=number, year=int(parts[at][1]), kind=kind.code, issuer=issuer, party=False,
+                  needs_word=False)
 
 
 def clean_symbol(raw: str, vocab: Vocabulary | None = None) -> str | None:

@@ -177,6 +177,9 @@ CITATION_CASES = [
     ("Theo đề nghị tại Tờ trình số 77/TTr.SGD-KH ngày 05/6/2011;", {"symbol": "77/TTr.SGD-KH", "kind": "TTr"}),
     ("Thực hiện Công văn số 12/UBND.Tiếp theo, các đơn vị báo cáo.", {"symbol": "12/UBND"}),
     ("Căn cứ Thông tư liên bộ số 31/TTLB ngày 01/3/1991;", {"symbol": "31/TTLB", "kind": "TTLT"}),
+    # the old doubled form: kind, year, kind again and the issuer, kept as written
+    ("Bãi bỏ Quyết định số 318/QĐ/2006/QĐ-UBND ngày 03/4/2006;", {"symbol": "318/QĐ/2006/QĐ-UBND", "kind": "QĐ",
+                                                               "year": 2006}),
 ]
 
 
