@@ -230,13 +230,22 @@ def _named_title(work: str, start: int) -> tuple[str, int]:
 
 
 def find_mentions(src: Source, vocab: Vocabulary) -> list[Mention]:
-    """Every mention of a document in `src`, in text order; never raises on any text."""
+    """Every mention of a document in `src`, in text order; never raises on any text. Three shapes, each
+    its own step, in this order (a later one never takes what an earlier one took): a symbol with the
+    kind word before it, a kind word with a bare number, a name alone."""
+    taken = _Spans()
+    mentions = _symbol_mentions(src, vocab, taken)
+    mentions += _numbered_mentions(src, vocab, taken)
+    mentions += _named_mentions(src, vocab, taken, mentions)
+    mentions.sort(key=lambda x: x.start)
+    return share_list_attributes(mentions, src.work)
+
+
+def _symbol_mentions(src: Source, vocab: Vocabulary, taken: _Spans) -> list[Mention]:
+    """`Nghị quyết số 02-NQ/TW ngày … của …`: a symbol, the kind word (and pinpoint) before it, its tail."""
     work, folded = src.work, src.fold
     kind_before = _kind_before_re(vocab)
     mentions: list[Mention] = []
-    taken = _Spans()
-
-    # 1. symbols, with the kind word (and pinpoint) before them
     symbol_hits: list[tuple[int, int, int, Symbol, str | None, str | None]] = []
     for s, e, sym in find_symbols(work, vocab):
         window = folded[max(0, s - 140) : s]
@@ -292,8 +301,13 @@ def find_mentions(src: Source, vocab: Vocabulary) -> list[Mention]:
             )
         )
         taken.add(kw_start, e)
+    return mentions
 
-    # 2. kind word + bare number
+
+def _numbered_mentions(src: Source, vocab: Vocabulary, taken: _Spans) -> list[Mention]:
+    """`Quyết định số 12 ngày …`, `Đề án 02`: a kind word and a bare number (a short mention)."""
+    work, folded = src.work, src.fold
+    mentions: list[Mention] = []
     for m in _kind_word_re(vocab).finditer(folded):
         ks, ke = m.start(), m.end()
         if _overlaps(taken, ks, ke):
@@ -333,10 +347,16 @@ def find_mentions(src: Source, vocab: Vocabulary) -> list[Mention]:
             )
         )
         taken.add(ks, end)
+    return mentions
 
-    # 3. names only (Luật …, Điều lệ …, Nghị quyết Trung ương 4 khoá XI)
+
+def _named_mentions(src: Source, vocab: Vocabulary, taken: _Spans, found: list[Mention]) -> list[Mention]:
+    """`Luật Công đoàn`, `Điều lệ Đảng`, `Nghị quyết Trung ương 4 khoá XI`: a document by its name alone
+    (not inside the title of one already found)."""
+    work, folded = src.work, src.fold
+    mentions: list[Mention] = []
     quoted = _Spans()
-    for mm in mentions:
+    for mm in found:
         if mm.title:
             quoted.add(mm.tail_end, mm.title_end)
     named_spans = _Spans()
@@ -395,8 +415,7 @@ def find_mentions(src: Source, vocab: Vocabulary) -> list[Mention]:
             )
         )
         named_spans.add(s, end)
-    mentions.sort(key=lambda x: x.start)
-    return share_list_attributes(mentions, work)
+    return mentions
 
 
 _LIST_GAP = re.compile(r"[ ]*(?:,|và|,[ ]*và|;)[ ]*")
