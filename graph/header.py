@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
-from .dates import BLANK_DAY_RE, DATE_RE, iso_from_match
+from .dates import DATE_RE, iso_from_match
 from .model import Header, Signer
 from .symbols import Symbol, find_symbols
 from .text import Source, fold
@@ -238,6 +239,78 @@ def _issuer_like(line: str) -> bool:
     return not letters or all(c.isupper() for c in letters)
 
 
+@dataclass(frozen=True)
+class _OwnNumber:
+    symbol: str | None = None
+    number: str | None = None
+    kind: str | None = None
+    span: tuple[int, int] | None = None
+    line: int | None = None
+
+
+def _own_number(head: list[tuple[int, str]], offsets: list[int], vocab: Vocabulary,
+                warnings: list[str]) -> _OwnNumber:
+    """The `Số …` line: the document's own symbol (or its blank number, with a warning)."""
+    for i, ln in head:
+        m = _SYMBOL_LINE.match(ln)
+        if not m:
+            continue
+        rest = m.group("rest")
+        base = offsets[i] + m.start("rest")
+        found = find_symbols(rest, vocab)
+        if found and m.group("kw") and not re.fullmatch(r"[ ]*(?:[^\n,]{0,40},[ ]*ngày.*)?", rest[found[0][1] :]):
+            continue  # "Nghị định số 145/2020/NĐ-CP được …" is a citation, not the own number line
+        if found and found[0][0] <= 2:
+            s, e, sym = found[0]
+            return _OwnNumber(sym.text, sym.number, sym.kind, (base + s, base + e), i)
+        blank = _BLANK_NUMBER.match(rest)
+        if blank:
+            code = vocab.code(re.split(r"[-/]", blank.group("codes"))[0])
+            warnings.append(f"own number left blank ('Số: {rest.strip()[:40]}'): symbol and number null")
+            return _OwnNumber(kind=code.code if code else None, line=i)
+    return _OwnNumber()
+
+
+def _place_and_date(head: list[tuple[int, str]], offsets: list[int], warnings: list[str]
+                    ) -> tuple[str | None, str | None, int | None, tuple[int, int] | None]:
+    """The `Hà Nội, ngày … tháng … năm …` line: place, date (None with a warning when a part is blank),
+    its line and span."""
+    for i, ln in head:
+        m = _PLACE_DATE.search(ln)
+        if not m or len(m.group("place").split()) > 6 or re.match(r"(?:Căn cứ|Theo|Thực hiện|Xét)", m.group("place")):
+            continue
+        place = re.sub(r"\s+", " ", m.group("place")).strip(" -–")
+        place = re.sub(r"^Số[ ]*:?[ ]*\S+[ ]+", "", place)
+        whole = "ngày" + m.group("rest")
+        dm = DATE_RE.search(whole)
+        date = iso_from_match(dm) if dm else None
+        if date is None:
+            warnings.append(f"own date has no day or month ('{whole.strip()[:40]}'): date null")
+        return place, date, i, (offsets[i] + m.start("rest"), offsets[i] + m.end("rest"))
+    return None, None, None, None
+
+
+def _kind_line(head: list[tuple[int, str]], offsets: list[int], words_by_len: list[KindWord], vocab: Vocabulary,
+               date_line: int | None, sym_line: int | None
+               ) -> tuple[int | None, KindWord | None, str | None, tuple[int, int] | None]:
+    """The title line in capitals (`KẾ HOẠCH`, `QUYẾT ĐỊNH VỀ VIỆC …`): the kind word, and the subject when
+    it follows on the same line."""
+    for i, ln in head:
+        stripped = ln.strip().strip("#").strip()
+        if not stripped or len(stripped) > 160 or not _mostly_upper(stripped):
+            continue
+        f = fold(stripped)
+        for w in words_by_len:
+            fw = fold_key(w.word)
+            if f == fw or (f.endswith(" " + fw) and (date_line == i or sym_line == i)):
+                return i, w, None, None
+            if f.startswith(fw + " ") and i != sym_line and len(f) < 120:
+                rest = stripped[len(w.word) :].strip()
+                span = (offsets[i] + ln.find(rest), offsets[i] + ln.find(rest) + len(rest))
+                return i, w, restore_case(rest, vocab), span
+    return None, None, None, None
+
+
 def parse_header(src: Source, vocab: Vocabulary) -> Header:
     """Read the document's own fields; anything unstated is None (a list: empty)."""
     work = src.work
@@ -252,32 +325,9 @@ def parse_header(src: Source, vocab: Vocabulary) -> Header:
     start = header_start(nonempty, vocab)
     head = nonempty[start : start + HEAD_LINES]
 
-    symbol = number = kind = kind_name = None
-    symbol_span = None
-    sym_line = None
-    for i, ln in head:
-        m = _SYMBOL_LINE.match(ln)
-        if not m:
-            continue
-        rest = m.group("rest")
-        base = offsets[i] + m.start("rest")
-        found = find_symbols(rest, vocab)
-        if found and m.group("kw") and not re.fullmatch(r"[ ]*(?:[^\n,]{0,40},[ ]*ngày.*)?", rest[found[0][1] :]):
-            continue  # "Nghị định số 145/2020/NĐ-CP được …" is a citation, not the own number line
-        if found and found[0][0] <= 2:
-            s, e, sym = found[0]
-            symbol, number, kind = sym.text, sym.number, sym.kind
-            symbol_span = (base + s, base + e)
-            sym_line = i
-            break
-        blank = _BLANK_NUMBER.match(rest)
-        if blank:
-            codes = re.split(r"[-/]", blank.group("codes"))
-            code = vocab.code(codes[0])
-            kind = code.code if code else None
-            sym_line = i
-            warnings.append(f"own number left blank ('Số: {rest.strip()[:40]}'): symbol and number null")
-            break
+    own = _own_number(head, offsets, vocab, warnings)
+    symbol, number, kind, symbol_span, sym_line = own.symbol, own.number, own.kind, own.span, own.line
+    kind_name = None
 
     self_date = self_issuer = None
     if symbol is None and sym_line is None:
@@ -286,52 +336,12 @@ def parse_header(src: Source, vocab: Vocabulary) -> Header:
             sym, symbol_span, sym_line, self_date, self_issuer = found_self
             symbol, number, kind = sym.text, sym.number, sym.kind
 
-    # place and date
-    place = date = None
-    date_line = None
-    date_span = None
-    for i, ln in head:
-        m = _PLACE_DATE.search(ln)
-        if not m or len(m.group("place").split()) > 6 or re.match(r"(?:Căn cứ|Theo|Thực hiện|Xét)", m.group("place")):
-            continue
-        place = re.sub(r"\s+", " ", m.group("place")).strip(" -–")
-        place = re.sub(r"^Số[ ]*:?[ ]*\S+[ ]+", "", place)
-        whole = "ngày" + m.group("rest")
-        dm = DATE_RE.search(whole)
-        date = iso_from_match(dm) if dm else None
-        if date is None:
-            if BLANK_DAY_RE.search(whole) or re.search(r"[.…_]", whole) or True:
-                warnings.append(f"own date has no day or month ('{whole.strip()[:40]}'): date null")
-        date_line = i
-        date_span = (offsets[i] + m.start("rest"), offsets[i] + m.end("rest"))
-        break
+    place, date, date_line, date_span = _place_and_date(head, offsets, warnings)
     if date is None and self_date is not None:
         date = self_date  # `(Kèm theo Hướng dẫn số 12-HD/BTGTU ngày 05/3/2024 …)`
 
-    # kind line and subject
-    subject = None
-    subject_span = None
-    kind_line = None
-    kind_word = None
     words_by_len = sorted(vocab.words, key=lambda w: len(w.word), reverse=True)
-    for i, ln in head:
-        stripped = ln.strip().strip("#").strip()
-        if not stripped or len(stripped) > 160 or not _mostly_upper(stripped):
-            continue
-        f = fold(stripped)
-        for w in words_by_len:
-            fw = fold_key(w.word)
-            if f == fw or (f.endswith(" " + fw) and (date_line == i or sym_line == i)):
-                kind_line, kind_word = i, w
-                break
-            if f.startswith(fw + " ") and i != sym_line and _mostly_upper(stripped) and len(f) < 120:
-                kind_line, kind_word = i, w
-                rest = stripped[len(w.word) :].strip()
-                subject = restore_case(rest, vocab)
-                subject_span = (offsets[i] + ln.find(rest), offsets[i] + ln.find(rest) + len(rest))
-                break
-        if kind_line is not None:
-            break
+    kind_line, kind_word, subject, subject_span = _kind_line(head, offsets, words_by_len, vocab, date_line, sym_line)
     vv = None
     for i, ln in head:
         m = _VV.match(ln)
