@@ -327,6 +327,8 @@ def _numbered_mentions(src: Source, vocab: Vocabulary, taken: _Spans) -> list[Me
         end = num.end()
         date, year, issuer, ev_end, tail_end = _tail(work, end)
         title, title_end = _title(work, tail_end, -1)
+        if title and _NEXT_ITEM.match(title):
+            title, title_end = None, tail_end  # "Quy định 57, Quy định 75, …": the next item, no title
         word = vocab.word(kind_word)
         mentions.append(
             Mention(
@@ -481,6 +483,7 @@ class _RowDates:
         return iso_from_match(m) if m else None
 
 
+_NEXT_ITEM = re.compile(r"[,;]?[ ]*(?:và[ ]+)?\w+(?:[ ]\w+){0,3}[ ]+(?:số[ ]*)?\d")  # "Quy định 75", "và Đề án 02"
 _LISTED_NUMBER_GAP = re.compile(r"[^.!?\n]{0,160}?(?:;|,|\bvà\b)[ ]*(?:các[ ]+)?số[ ]*:?[ ]*$", re.IGNORECASE)
 
 

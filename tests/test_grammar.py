@@ -244,3 +244,10 @@ def test_own_symbol_is_no_citation() -> None:
     ex = extract_text("TỈNH ỦY LAI CHÂU\nSố 98-CV/ĐĐ\n\nTheo công văn số 98-CV/ĐĐ đã gửi.")
     assert ex.header.symbol == "98-CV/ĐĐ"
     assert ex.citations == ()
+
+
+def test_listed_short_mentions_take_no_title_from_the_next_item() -> None:
+    """`(Quy định 57, Quy định 75, Quy định 126)`: five short mentions, none titled by the ones after it."""
+    ex = extract_text("đối chiếu với các quy định (Quy định 57, Quy định 75, Quy định 126, Quy định 58).")
+    assert [(c.number, c.title) for c in ex.citations] == [("57", None), ("75", None), ("126", None), ("58", None)]
+    assert extract_text("Thực hiện Đề án 02 về phát triển văn hóa đọc.").citations[0].title == "phát triển văn hóa đọc"
