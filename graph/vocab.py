@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .errors import VocabularyError
 from .text import fold
@@ -133,6 +134,16 @@ def _need(entry: dict[str, object], key: str, where: str) -> str:
     return value
 
 
+def _pairs(entries: list[dict[str, Any]], keys: tuple[str, str], file: str) -> tuple[tuple[str, str], ...]:
+    """Two required fields of each entry of a table, in order."""
+    return tuple((_need(e, keys[0], file), _need(e, keys[1], file)) for e in entries)
+
+
+def _triples(entries: list[dict[str, Any]], keys: tuple[str, str, str], file: str) -> tuple[tuple[str, str, str], ...]:
+    """Three required fields of each entry of a table, in order."""
+    return tuple((_need(e, keys[0], file), _need(e, keys[1], file), _need(e, keys[2], file)) for e in entries)
+
+
 @lru_cache(maxsize=4)
 def load(folder: Path = VOCAB_DIR) -> Vocabulary:
     """Read every vocabulary file of `folder`; raise VocabularyError on a malformed entry."""
@@ -203,31 +214,11 @@ def load(folder: Path = VOCAB_DIR) -> Vocabulary:
         issuers=issuers,
         organisations=tuple(orgs),
         cues=tuple(cues),
-        capacities=tuple(
-            (_need(e, "pattern", "header.toml"), _need(e, "canonical", "header.toml"),
-             _need(e, "example", "header.toml"))
-            for e in header.get("capacity", [])
-        ),
-        positions=tuple(
-            (_need(e, "name", "header.toml"), _need(e, "example", "header.toml"))
-            for e in header.get("position", [])
-        ),
+        capacities=_triples(header.get("capacity", []), ("pattern", "canonical", "example"), "header.toml"),
+        positions=_pairs(header.get("position", []), ("name", "example"), "header.toml"),
         mottos=tuple(_need(e, "text", "header.toml") for e in header.get("motto", [])),
-        casings=tuple(
-            (_need(e, "text", "header.toml"), _need(e, "example", "header.toml"))
-            for e in header.get("casing", [])
-        ),
-        self_references=tuple(
-            (_need(e, "phrase", "header.toml"), _need(e, "example", "header.toml"))
-            for e in header.get("self_reference", [])
-        ),
-        markings=tuple(
-            (_need(e, "phrase", "markings.toml"), _need(e, "level", "markings.toml"),
-             _need(e, "example", "markings.toml"))
-            for e in marks.get("marking", [])
-        ),
-        companions=tuple(
-            (_need(e, "word", "markings.toml"), _need(e, "example", "markings.toml"))
-            for e in marks.get("companion", [])
-        ),
+        casings=_pairs(header.get("casing", []), ("text", "example"), "header.toml"),
+        self_references=_pairs(header.get("self_reference", []), ("phrase", "example"), "header.toml"),
+        markings=_triples(marks.get("marking", []), ("phrase", "level", "example"), "markings.toml"),
+        companions=_pairs(marks.get("companion", []), ("word", "example"), "markings.toml"),
     )
