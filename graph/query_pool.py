@@ -157,8 +157,6 @@ class QueryPool:
                 slot = slot if slot is not None else (None if self.closed else self._start())
             finally:
                 self._free.put(slot)
-        self.replaced = 0  # workers killed or lost and replaced since the start
-        self.closed = False
 
     async def answer(self, job: Job, wait: float) -> tuple[bytes, str]:
         """The query's body and media type, or the error it earned (typed as in the worker). Waits on the
@@ -170,7 +168,9 @@ class QueryPool:
             if worker is None or not worker.alive():
                 if worker is not None:
                     self._retire(worker)
-                worker = self._start()
+                worker = None
+                # off the event loop: a process start is tens of milliseconds
+                worker = await asyncio.get_running_loop().run_in_executor(self.waiting, self._start)
             reply = await self._exchange(worker, job)
             keep = worker
         finally:
