@@ -164,9 +164,10 @@ async def _multipart(request: Request, data: bytes) -> dict[str, list[str]]:
 
 
 def _form(data: bytes) -> dict[str, list[str]]:
-    """An application/x-www-form-urlencoded body, strictly UTF-8."""
+    """An application/x-www-form-urlencoded body, strictly UTF-8 (percent-encoded or, as `curl -d` sends
+    it, raw)."""
     try:
-        pairs = urllib.parse.parse_qsl(data.decode("ascii"), keep_blank_values=True, errors="strict",
+        pairs = urllib.parse.parse_qsl(data.decode("utf-8"), keep_blank_values=True, errors="strict",
                                        max_num_fields=1000)
     except (UnicodeDecodeError, ValueError) as e:
         raise QueryRefused(f"the form is not valid URL-encoded UTF-8: {e}") from None

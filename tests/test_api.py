@@ -195,3 +195,15 @@ def test_example_queries_through_endpoint(client: TestClient) -> None:
         assert r.status_code == 200, (rq.name, r.text)
         assert json.loads(r.text)["results"]["bindings"], rq.name
     assert re.search(r"vb:implements", (ROOT / "data" / "queries" / "implementers-transitive.rq").read_text())
+
+
+def test_form_bodies_in_raw_utf8_are_read(client: TestClient) -> None:
+    """`curl -d 'query=…'` sends the query's Vietnamese letters raw, not percent-encoded: read as UTF-8;
+    bytes that are no UTF-8 are a 400."""
+    q = 'PREFIX vb: <https://w3id.org/vanban/ontology#> ASK { ?d vb:title ?t FILTER(CONTAINS(?t, "Nghị")) }'
+    r = client.post("/sparql", content=b"query=" + q.encode("utf-8"),
+                    headers={"content-type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 200 and "boolean" in r.json()
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    r = client.post("/sparql", content=b"query=ASK%20{}\xff", headers=form)
+    assert r.status_code == 400 and r.json()["ok"] is False
