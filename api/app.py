@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
@@ -26,6 +27,13 @@ from .security import SecurityHeaders, authorize
 from .settings import Settings, get_settings
 
 STATIC = Path(__file__).parent / "static"
+DOCS_PAGE = """<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><title>vanban — API</title>
+<link rel="stylesheet" href="/static/vendor/swagger-ui-5.35.0.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/static/vendor/swagger-ui-5.35.0-bundle.js"></script>
+<script src="/static/docs.js"></script></body></html>
+"""
 
 
 class VanbanApp(FastAPI):
@@ -64,6 +72,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         version="0.1.0",
         lifespan=lifespan,
         dependencies=[Depends(authorize)],
+        docs_url=None,  # served below from vendored files: FastAPI's own page loads them from a CDN
+        redoc_url=None,
     )
     app.state.settings = cfg
     if store is not None:
@@ -87,6 +97,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return HTMLResponse(DOCS_PAGE)
 
     @app.get("/", operation_id="root", summary="What this server offers")
     async def root() -> dict[str, object]:

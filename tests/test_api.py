@@ -207,3 +207,13 @@ def test_form_bodies_in_raw_utf8_are_read(client: TestClient) -> None:
     form = {"content-type": "application/x-www-form-urlencoded"}
     r = client.post("/sparql", content=b"query=ASK%20{}\xff", headers=form)
     assert r.status_code == 400 and r.json()["ok"] is False
+
+
+def test_api_docs_are_served_offline(client: TestClient) -> None:
+    """/docs names only scripts and styles vanban serves itself (no CDN), and they are there."""
+    page = client.get("/docs")
+    assert page.status_code == 200 and 'id="swagger-ui"' in page.text
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets and all(a.startswith("/static/") for a in assets)
+    for a in assets:
+        assert client.get(a).status_code == 200, a
