@@ -123,22 +123,31 @@ class FileTimeout(InputError):
 @contextmanager
 def _time_limit(path: str, seconds: float) -> Iterator[None]:
     """Stop the work on one file after `seconds` (SIGALRM: only on a process's main thread, which is
-    where the workers and the CLI run it; elsewhere the file runs unbounded)."""
+    where the workers and the CLI run it; elsewhere the file runs unbounded). An exception raised by a
+    signal handler while the collector runs a finaliser is printed and dropped: the timer re-arms
+    itself so the next attempt lands, and a file that finished past its limit fails all the same."""
     if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
+    problem = (f"took more than {seconds:g} s to read and extract (setting --file-timeout); "
+               "the rest of the batch goes on")
 
     def expire(signum: int, frame: object) -> None:
-        raise FileTimeout(printable(path), f"took more than {seconds:g} s to read and extract "
-                                           "(setting --file-timeout); the rest of the batch goes on")
+        signal.setitimer(signal.ITIMER_REAL, 0.05)  # again soon, should this one be swallowed
+        raise FileTimeout(printable(path), problem)
 
     before = signal.signal(signal.SIGALRM, expire)
+    # a worker forked from a thread that blocks SIGALRM (an event loop's, say) inherits the block
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+    deadline = time.monotonic() + seconds
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, before)
+    if time.monotonic() > deadline:
+        raise FileTimeout(printable(path), problem)
 
 
 def _read_and_extract(path: str, known_hash: str | None, vocab: Vocabulary | None = None,
