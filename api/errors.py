@@ -78,20 +78,27 @@ def _flat(routes: Any) -> Any:
             yield route
 
 
+def response_for(exc: Exception) -> JSONResponse:
+    """The one shape for any failure: a typed error's status (a 401 says how to authenticate), else a
+    500 that names the defect's type and no more (no traceback to the client)."""
+    if not isinstance(exc, VanbanError):
+        return error_response(500, f"internal error ({type(exc).__name__}); the server goes on")
+    response = error_response(status_of(exc), str(exc))
+    if isinstance(exc, NeedsToken):
+        response.headers["www-authenticate"] = 'Bearer realm="vanban"'
+    return response
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that give every failure the one shape."""
 
     @app.exception_handler(VanbanError)
     async def vanban_error(request: Request, exc: VanbanError) -> JSONResponse:
-        response = error_response(status_of(exc), str(exc))
-        if isinstance(exc, NeedsToken):
-            response.headers["www-authenticate"] = 'Bearer realm="vanban"'
-        return response
+        return response_for(exc)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        # a defect, not a request's fault: still the one shape (and no traceback to the client)
-        return error_response(500, f"internal error ({type(exc).__name__}); the server goes on")
+        return response_for(exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

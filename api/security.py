@@ -13,7 +13,7 @@ import hmac
 from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from graph.errors import AccessDenied, NeedsToken
+from graph.errors import AccessDenied, NeedsToken, UpdateRefused
 
 from .settings import Settings
 
@@ -59,8 +59,6 @@ async def authorize(request: Request) -> None:
 
 
 def require_admin(request: Request) -> None:
-    from graph.errors import UpdateRefused
-
     if not at_least(getattr(request.state, "role", None), "admin"):
         raise UpdateRefused("the SPARQL endpoint is read-only: updates need the admin token")
 

@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from graph.errors import NeedsToken, QueryError, QueryRefused, QueryTimeout, ServerBusy, UpdateRefused, VanbanError
+from graph.errors import QueryError, QueryRefused, QueryTimeout, ServerBusy, UpdateRefused
 from graph.fetch import FetchLimits, load
 from graph.query_pool import Job, QueryPool
 from graph.sparql import (
@@ -38,7 +38,7 @@ from graph.sparql import (
 from graph.sparql_check import Bounds, check, shape_of
 from graph.store import GraphStore
 
-from .errors import ERRORS, error_response, status_of
+from .errors import ERRORS, error_response, response_for
 from .security import SecurityHeaders, authorize, require_admin
 from .settings import Settings
 
@@ -271,12 +271,8 @@ class FastPath:
                 response.headers["allow"] = "GET, POST"
             else:
                 response = await sparql_endpoint(request)
-        except VanbanError as e:
-            response = error_response(status_of(e), str(e))
-            if isinstance(e, NeedsToken):
-                response.headers["www-authenticate"] = 'Bearer realm="vanban"'
-        except Exception as e:
-            response = error_response(500, f"internal error ({type(e).__name__}); the server goes on")
+        except Exception as e:  # the one shape, as the app's own handlers give it
+            response = response_for(e)
         await SecurityHeaders(response)(scope, receive, send)
 
 
