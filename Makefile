@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean extract sysdeps
+.PHONY: run test lint bench clean extract sysdeps screenshots
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: $(STAMP) sysdeps
 SIZE ?= 10000
 bench: $(STAMP) sysdeps
 	$(BIN)/python bench/run.py --size $(SIZE)
+
+# The screenshots in docs/screenshots (README), taken by the browser tests in headless Chromium.
+screenshots: $(STAMP) sysdeps
+	VANBAN_SCREENSHOTS=docs $(BIN)/pytest tests/test_browser.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,9 +22,10 @@ from starlette.types import ASGIApp
 from graph.identity import Iris
 from graph.lineage import LineageIndex
 from graph.query_pool import QueryPool
+from graph.service import Indexes, announce, withdraw
 from graph.store import GraphStore
 
-from . import errors, rest, sparql
+from . import admin, errors, pages, rest, sparql
 from .security import SecurityHeaders, authorize
 from .settings import Settings, get_settings
 
@@ -32,7 +35,7 @@ DOCS_PAGE = """<!doctype html>
 <link rel="stylesheet" href="/static/vendor/swagger-ui-5.35.0.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/static/vendor/swagger-ui-5.35.0-bundle.js"></script>
-<script src="/static/docs.js"></script></body></html>
+<script src="/static/docs-0.1.0.js"></script></body></html>
 """
 
 
@@ -51,10 +54,15 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if store is None:
             app.state.store = GraphStore(cfg.store, Iris(cfg.base.rstrip("/")))
-        # the lineage index lives next to the store; a restart loads it instead of rebuilding it
-        app.state.lineage_path = Path(str(cfg.store) + ".lineage") if cfg.store and store is None else None
-        app.state.lineage = LineageIndex.open(app.state.store, app.state.lineage_path)
         opened: GraphStore = app.state.store
+        # the lineage and search indexes live next to the store; a restart loads them instead of rebuilding
+        app.state.indexes = Indexes.beside(opened)
+        app.state.lineage = LineageIndex.open(opened, app.state.indexes.lineage)
+        app.state.indexes.search.sync(app.state.lineage)
+        app.state.write_lock = asyncio.Lock()
+        app.state.local_token = secrets.token_urlsafe(32)
+        if opened.path is not None and cfg.serve_url:
+            announce(opened.path, cfg.serve_url, app.state.local_token)
         app.state.query_pool = None
         if cfg.query_processes and opened.path is not None:
             app.state.query_pool = QueryPool(opened.path, opened.iris.base, cfg.max_concurrent_queries,
@@ -62,8 +70,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         try:
             yield
         finally:
+            if opened.path is not None and cfg.serve_url:
+                withdraw(opened.path)
             if app.state.query_pool is not None:
                 app.state.query_pool.close()
+            app.state.indexes.search.close()
             app.state.store.flush()
 
     app = VanbanApp(
@@ -82,11 +93,13 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         app.add_middleware(CORSMiddleware, allow_origins=cfg.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["*"])
     app.add_middleware(SecurityHeaders)
-    errors.install(app)
+    errors.install(app, pages.render_error)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.router.routes.append(sparql.ROUTE)
     app.include_router(rest.router)
+    app.include_router(admin.router)
     app.include_router(rest.doc_router)
+    app.include_router(pages.router)
 
     def openapi() -> dict[str, Any]:
         """FastAPI's description of its routes, and the SPARQL protocol's, written by hand (api/sparql.py)."""
@@ -101,9 +114,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
         return HTMLResponse(DOCS_PAGE)
-
-    @app.get("/", operation_id="root", summary="What this server offers")
-    async def root() -> dict[str, object]:
-        return {"ok": True, "name": "vanban", "sparql": "/sparql", "docs": "/docs", "openapi": "/openapi.json"}
 
     return app

@@ -7,6 +7,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from graph.lineage import LineageIndex
+from graph.search import SearchIndex
 from graph.store import GraphStore
 
 from .settings import Settings
@@ -24,3 +26,23 @@ async def get_app_settings(request: Request) -> Settings:
 
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+def current_index(request: Request) -> LineageIndex:
+    """The lineage index, rebuilt when the store was written since (an admin SPARQL update, say), and the
+    search index brought in step with it."""
+    store = request.app.state.store
+    idx: LineageIndex | None = getattr(request.app.state, "lineage", None)
+    lock = getattr(request.app.state, "write_lock", None)
+    if idx is not None and lock is not None and lock.locked():
+        return idx  # an ingest is writing: answer from the index as it was (the ingest brings it in step)
+    if idx is None or idx.stamp != store.stamp():
+        idx = LineageIndex.open(store, request.app.state.indexes.lineage)
+        request.app.state.lineage = idx
+    current_search(request).sync(idx)
+    return idx
+
+
+def current_search(request: Request) -> SearchIndex:
+    found: SearchIndex = request.app.state.indexes.search
+    return found

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -89,19 +91,41 @@ def response_for(exc: Exception) -> JSONResponse:
     return response
 
 
-def install(app: FastAPI) -> None:
-    """Register the handlers that give every failure the one shape."""
+API_PATHS = ("/api/", "/sparql", "/static/", "/openapi.json", "/doc/", "/docs")
+PageRenderer = Callable[[Request, int, str], Response]
+
+
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page (not the API, not a script's fetch of JSON)."""
+    path = request.url.path
+    return not path.startswith(API_PATHS) and not path.endswith((".json", ".csv")) \
+        and "text/html" in request.headers.get("accept", "")
+
+
+def install(app: FastAPI, page: PageRenderer | None = None) -> None:
+    """Register the handlers that give every failure the one shape (as a page, in the same words, where a
+    browser asked for a page)."""
+
+    def shaped(request: Request, response: JSONResponse) -> Response:
+        if page is None or not wants_page(request):
+            return response
+        body = json.loads(bytes(response.body))
+        html = page(request, body["status"], body["error"])
+        for name in ("www-authenticate", "allow"):
+            if name in response.headers:
+                html.headers[name] = response.headers[name]
+        return html
 
     @app.exception_handler(VanbanError)
-    async def vanban_error(request: Request, exc: VanbanError) -> JSONResponse:
-        return response_for(exc)
+    async def vanban_error(request: Request, exc: VanbanError) -> Response:
+        return shaped(request, response_for(exc))
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        return response_for(exc)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        return shaped(request, response_for(exc))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         response = error_response(exc.status_code, str(exc.detail))
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
@@ -112,10 +136,10 @@ def install(app: FastAPI) -> None:
                               for m in getattr(route, "methods", None) or ()})
             if methods:
                 response.headers["allow"] = ", ".join(methods)
-        return response
+        return shaped(request, response)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(x) for x in first.get("loc", ()))
-        return error_response(422, f"{where}: {first.get('msg', 'invalid request')}")
+        return shaped(request, error_response(422, f"{where}: {first.get('msg', 'invalid request')}"))

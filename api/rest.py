@@ -18,6 +18,7 @@ from graph.documents import (
     details,
     lineage_page,
     parse_cursor,
+    path_between,
     relation_set,
     resolve,
     stats,
@@ -25,9 +26,9 @@ from graph.documents import (
 )
 from graph.errors import QueryError, ServerBusy, UnknownDocument
 from graph.export import FORMATS, export
-from graph.lineage import LineageIndex
+from graph.search import Query as SearchQuery
 
-from .deps import StoreDep
+from .deps import StoreDep, current_index, current_search
 from .errors import ERRORS
 
 router = APIRouter(prefix="/api", tags=["lineage"], responses=ERRORS)
@@ -48,32 +49,41 @@ SourceId = Annotated[str, Path(pattern=r"^[A-Za-z0-9._-]{1,200}$", description="
                                                                              "segment)")]
 
 
-def current_index(request: Request) -> LineageIndex:
-    """The lineage index, rebuilt when the store was written since (an admin SPARQL update, say)."""
-    store = request.app.state.store
-    idx: LineageIndex | None = getattr(request.app.state, "lineage", None)
-    if idx is None or idx.stamp != store.stamp():
-        idx = LineageIndex.open(store, getattr(request.app.state, "lineage_path", None))
-        request.app.state.lineage = idx
-    return idx
-
-
 def _split(value: str | None) -> list[str] | None:
     return [v for v in value.split(",") if v.strip()] if value else None
 
 
+Text = Annotated[str | None, Query(max_length=500, description="words, a symbol typed any way (57/NQ-TW, "
+                                   "57 nq tw), accents optional")]
+
+
 @router.get("/documents", operation_id="search_documents", summary="Search documents (accent-insensitive)")
 async def search_documents(
-    request: Request, q: str | None = None, kind: str | None = None, issuer: str | None = None,
-    year: int | None = None, limit: Limit = 50, cursor: Cursor = None,
+    request: Request, q: Text = None, kind: Annotated[str | None, Query(max_length=20)] = None,
+    issuer: Annotated[str | None, Query(max_length=40, description="issuer code (TW, TU, CP…)")] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
+    province: Annotated[str | None, Query(max_length=60, description="province slug (lai-chau)")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50, cursor: Cursor = None,
+    prefix: Annotated[bool, Query(description="the last word may be unfinished (search as you type)")] = False,
+    facets: Annotated[bool, Query(description="counts by kind, issuer, year and province")] = False,
 ) -> dict[str, Any]:
+    found = await search_page(request, SearchQuery(q or "", kind, issuer, year, province, prefix),
+                              limit, parse_cursor(cursor), facets)
+    return {"ok": True} | found
+
+
+async def search_page(request: Request, query: SearchQuery, limit: int, offset: int,
+                      facets: bool) -> dict[str, Any]:
+    """One page of search results as the API and the pages show it."""
     idx = current_index(request)
-    offset = parse_cursor(cursor)
-    hits = idx.search(q, kind, issuer, year)
-    page = hits[offset : offset + limit]
-    more = offset + limit < len(hits)
-    return {"ok": True, "total": len(hits), "items": [summary(idx, n) for n in page],
-            "next_cursor": str(offset + limit) if more else None}
+    hits = await asyncio.to_thread(current_search(request).search, query, limit, offset, facets)
+    items = [summary(idx, n) for n in (idx.ids.get(i) for i in hits.iris) if n is not None]
+    more = offset + limit < hits.total
+    out: dict[str, Any] = {"total": hits.total, "total_capped": hits.capped, "items": items,
+                           "next_cursor": str(offset + limit) if more else None}
+    if facets:
+        out["facets"] = {k: [{"value": v, "count": n} for v, n in rows] for k, rows in hits.facets.items()}
+    return out
 
 
 @router.get("/resolve", operation_id="resolve_reference", summary="Read a free-text reference")
@@ -121,27 +131,8 @@ async def get_basis(request: Request, key: str, relations: Relations = None,
 @router.get("/path", operation_id="get_path", summary="The chain of relations between two documents")
 async def get_path(request: Request, from_: Annotated[str, Query(alias="from")], to: str,
                    relations: Relations = None) -> dict[str, Any]:
-    from graph.documents import edge_evidence, find
-    from graph.lineage import RELATIONS
-
     idx = current_index(request)
-    a, b = find(idx, from_), find(idx, to)
-    chain, reverse = None, False
-    # a chain of acting relations (implements, based on…) first; passing citations only if there is none
-    for rels in ([relation_set(_split(relations), tuple(RELATIONS))] if relations else
-                 [relation_set(None, tuple(r for r in RELATIONS if r != "cites")), relation_set(None, RELATIONS)]):
-        chain = idx.path(a, b, rels)
-        if chain is None:
-            chain = idx.path(b, a, rels)
-            reverse = chain is not None
-        if chain is not None:
-            break
-    if chain is None:
-        raise UnknownDocument(f"no chain of relations between {from_} and {to}")
-    evidence = edge_evidence(idx, chain)
-    return {"ok": True, "from": from_, "to": to, "reversed": reverse, "steps": [
-        {"from": summary(idx, x), "to": summary(idx, y), "relation": rel,
-         "evidence": evidence.get((x, y, rel), [])} for x, y, rel in chain]}
+    return {"ok": True} | path_between(idx, from_, to, _split(relations))
 
 
 @router.get("/documents/{key}/sources", operation_id="get_document_sources",

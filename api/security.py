@@ -23,19 +23,28 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "form-action 'self'")
 HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
            (b"referrer-policy", b"no-referrer"), (b"cross-origin-resource-policy", b"same-origin")]
+OPEN_PATHS = ("/login", "/lang")
 DOC_PAGES = ("/docs",)  # Swagger UI's page (vendored): kept out of the CSP until a browser test covers it
 
 
-def role_of(authorization: str | None, settings: Settings) -> str | None:
-    """The role a request's Authorization header gives, or None."""
+COOKIE = "vanban_token"  # set by the login form (HttpOnly, SameSite=Strict): the pages' bearer token
+
+
+def bearer(authorization: str | None) -> str | None:
     scheme, _, token = (authorization or "").strip().partition(" ")
     token = token.strip()
-    if scheme.lower() != "bearer" or not token:
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def role_of(token: str | None, settings: Settings, local: str | None = None) -> str | None:
+    """The role a token gives, or None (`local`: the admin token the server announced beside its store)."""
+    if not token:
         return None
     given = token.encode()
     found = None
-    if settings.admin_token and hmac.compare_digest(given, settings.admin_token.encode()):
-        found = "admin"
+    for admin in (settings.admin_token, local):
+        if admin and hmac.compare_digest(given, admin.encode()):
+            found = "admin"
     for known, role in settings.tokens.items():  # every token compared: the time tells nothing
         if hmac.compare_digest(given, known.encode()) and found is None:
             found = role if role in ROLES else None
@@ -49,8 +58,11 @@ def at_least(role: str | None, wanted: str) -> bool:
 async def authorize(request: Request) -> None:
     """Every route's first step: the caller's role, and whether it may read at all."""
     settings: Settings = request.app.state.settings
-    role = role_of(request.headers.get("authorization"), settings)
+    token = bearer(request.headers.get("authorization")) or request.cookies.get(COOKIE)
+    role = role_of(token, settings, getattr(request.app.state, "local_token", None))
     request.state.role = role
+    if request.url.path in OPEN_PATHS:  # the login form must be reachable to log in
+        return
     if settings.require_token and role is None:
         raise NeedsToken("this server needs a bearer token (Authorization: Bearer …)")
     if request.app.state.store.holds_marked() and not at_least(role, "marked"):

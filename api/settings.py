@@ -42,6 +42,10 @@ class Settings(BaseSettings):
                                    "(reader, marked, admin), e.g. {\"t0k3n\": \"reader\"}")
     require_token: bool = Field(False, description="every request needs a bearer token of `tokens` (or the "
                                 "admin token); off: reading is open to whoever reaches the server")
+    serve_url: str | None = Field(None, description="the URL this server answers on (set by `vanban serve`): "
+                                  "announced beside the store so that the CLI writes through the server")
+    upload_max_mb: int = Field(200, description="largest upload one ingest or extract request may carry, in MB")
+    upload_max_files: int = Field(1000, description="most files one ingest or extract request may carry")
     cors_origins: list[str] = Field(default_factory=list, description="origins allowed by CORS, e.g. ['*']")
 
 

@@ -12,8 +12,10 @@ at once; admin updates go through the store's one door (`GraphStore.update`: a n
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import urllib.parse
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -48,14 +50,27 @@ RESULTS: dict[int | str, dict[str, Any]] = {
                                              "text/html")}},
            204: {"description": "update applied"}}
 
-YASGUI = """<!doctype html>
+QUERIES = Path(__file__).resolve().parents[1] / "data" / "queries"
+
+
+def _examples() -> str:
+    """The example queries of data/queries as a JSON data block (never executed: the CSP holds)."""
+    found = [{"name": rq.stem, "query": rq.read_text(encoding="utf-8")} for rq in sorted(QUERIES.glob("*.rq"))]
+    return json.dumps(found, ensure_ascii=False).replace("</", "<\\/")
+
+
+YASGUI = f"""<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><title>vanban — SPARQL</title>
+<link rel="icon" href="data:,">
 <link href="/static/vendor/yasgui-4.5.0.min.css" rel="stylesheet" type="text/css"/>
+<link href="/static/vanban-0.1.0.css" rel="stylesheet" type="text/css"/>
 <script src="/static/vendor/yasgui-4.5.0.min.js"></script></head>
-<body><h3 style="font-family:sans-serif">vanban — điểm truy vấn SPARQL / SPARQL endpoint</h3>
+<body><header class="top"><a class="brand" href="/">vanban</a><span class="tagline">SPARQL</span>
+<nav><a href="/search">Tìm kiếm</a><a href="/docs">API</a></nav></header>
 <noscript>This page needs JavaScript; any SPARQL client works against this URL.</noscript>
-<div id="yasgui"></div>
-<script src="/static/sparql.js"></script></body></html>
+<main><div id="yasgui"></div></main>
+<script type="application/json" id="examples">{_examples()}</script>
+<script src="/static/sparql-0.1.0.js"></script></body></html>
 """
 FORM_FACTOR = 4  # a form-encoded body may be this much larger than the query it carries (percent-encoding)
 

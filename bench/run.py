@@ -57,6 +57,8 @@ from formats import table as formats_table  # noqa: E402
 from generate import VERSION, generate, write_graph  # noqa: E402
 from load import measure as measure_load  # noqa: E402
 from load import table as load_table  # noqa: E402
+from pages import measure as measure_pages  # noqa: E402
+from pages import table as pages_table  # noqa: E402
 
 from graph.documents import DEFAULT_DOWN, DEFAULT_UP, details, lineage_page, relation_set, resolve  # noqa: E402
 from graph.export import FORMATS, export  # noqa: E402
@@ -378,8 +380,6 @@ def in_process(store_dir: Path, repeat: int) -> tuple[dict[str, Any], dict[str, 
             if x.symbol and x.kind and (code := vocab.code(x.kind)) is not None]
     out["resolve_first"] = p(ms(lambda: resolve(idx, refs[0], store), 1))
     out["resolve"] = p(ms(lambda: resolve(idx, refs[next(it) % len(refs)], store), reps))
-    out["search_first"] = p(ms(lambda: idx.search("nghi quyet 02", None, None, None), 1))
-    out["search"] = p(ms(lambda: idx.search(f"ket luan {next(it) % 50:02d}", None, None, None), reps))
     queries = sparql_queries(idx, chosen)
     plain: dict[str, Any] = {}
     for name, q in queries.items():
@@ -497,8 +497,7 @@ def table(result: dict[str, Any]) -> str:
                              ("basis", ip["basis"], "≤ 5 ms"), ("path", ip["path"], "≤ 5 ms"),
                              ("document page of the most cited", ip["document_page_biggest"], ""),
                              ("resolve a reference, first call", ip["resolve_first"], ""),
-                             ("resolve a reference", ip["resolve"], ""),
-                             ("search, first call", ip["search_first"], ""), ("search", ip["search"], "")):
+                             ("resolve a reference", ip["resolve"], "")):
         row(f"in-process {label} p50/p95", f"{d['p50_ms']}/{d['p95_ms']} ms", target)
     for label, d, target in (("first page", http["first_page"], "p95 ≤ 40 ms"), ("full list", http["full_list"], ""),
                              ("basis", http["basis"], ""), ("path", http["path"], "")):
@@ -522,6 +521,8 @@ def table(result: dict[str, Any]) -> str:
         lines += ["", scale_table(r["extract_scale"])]
     if "load" in r:
         lines += ["", load_table(r["load"])]
+    if "pages" in r:
+        lines += ["", pages_table(r["pages"])]
     return "\n".join(lines)
 
 
@@ -594,6 +595,8 @@ def main() -> int:
     result["http"] = {k: v for k, v in http.items() if not k.startswith("sparql")}
     result["sparql"] = {"queries": queries, "endpoint": http["sparql_endpoint"], "plain": extra["plain_pyoxigraph"],
                         "plain_http": http["sparql_plain_over_http"], "rdflib": extra["rdflib"]}
+    say("search and the web pages (bench/pages.py)")
+    result["pages"] = measure_pages(store)
     say("done")
     text = table(result)
     print(text)

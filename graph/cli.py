@@ -14,14 +14,16 @@ from typing import TextIO
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
+from .client import Server, ServerError, ingest_via, remove_via
 from .documents import DEFAULT_DOWN, DEFAULT_UP, lineage_page, relation_set, resolve
 from .errors import InputError, VanbanError
 from .export import FORMATS, export
 from .extract import Extraction, extract_path, extract_reading
 from .identity import DEFAULT_BASE, Iris
-from .ingest import IngestReport, ingest, iter_sources, load_dumps, remove, totals
-from .lineage import Collector, LineageIndex
+from .ingest import IngestReport, iter_sources, load_dumps, totals
+from .lineage import LineageIndex
 from .read import Reading, ReadLimits, read, read_file
+from .service import Indexes, ingest_files, local_token, remove_files, running_server
 from .sparql_check import Bounds, check
 from .store import GraphStore
 from .vocab import load
@@ -118,7 +120,30 @@ DEFAULT_STORE = Path("var/store")
 
 
 def _open_store(args: argparse.Namespace) -> GraphStore:
+    """The store for a command that writes (ingest, remove and load go through a running server instead)."""
     return GraphStore(Path(args.store), Iris(args.base.rstrip("/")))
+
+
+def _open_for_reading(args: argparse.Namespace) -> GraphStore:
+    """The store for a command that only reads: read-only beside a running server (which holds its lock),
+    else opened as usual (a read-only open would skip recovering an interrupted ingest)."""
+    path, iris = Path(args.store), Iris(args.base.rstrip("/"))
+    if running_server(path) is not None:
+        return GraphStore.open_read_only(path, iris)
+    return GraphStore(path, iris)
+
+
+def _server(args: argparse.Namespace) -> Server | None:
+    """The server to write through: `--server URL`, or the one that announced it holds the store (whose
+    local token, in its announcement, the CLI may use: it runs as the same user on the same machine)."""
+    url = getattr(args, "server", None)
+    token = getattr(args, "token", None) or os.environ.get("VANBAN_ADMIN_TOKEN")
+    if url is None:
+        url = running_server(Path(args.store))
+        if url is None:
+            return None
+        token = token or local_token(Path(args.store))
+    return Server(url, token)
 
 
 class _Progress:
@@ -155,16 +180,14 @@ def _lineage_path(args: argparse.Namespace) -> Path:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    server = _server(args)
+    if server is not None:
+        return _ingest_through(server, args)
     store = _open_store(args)
-    empty_before, collected = store.is_empty(), Collector()
     shown = None if args.quiet else _Progress()
-    report = ingest([Path(p) for p in args.paths], store, progress=shown.file if shown else None,
-                    workers=args.workers, collect=collected.add_nquads, limits=_limits(args),
-                    on_pages=shown.pages if shown else None, allow_marked=args.allow_marked)
-    t0 = time.perf_counter()  # keep the lineage index in step: extended by what was added, else rebuilt
-    LineageIndex.refresh(store, _lineage_path(args), report.since, report.added, replaced=bool(report.replaced),
-                         collected=collected, empty_before=empty_before)
-    report.seconds["lineage index"] = time.perf_counter() - t0
+    report, _ = ingest_files([Path(p) for p in args.paths], store, Indexes.beside(store),
+                             progress=shown.file if shown else None, workers=args.workers, limits=_limits(args),
+                             on_pages=shown.pages if shown else None, allow_marked=args.allow_marked)
     for path, problem in report.failed:
         print(f"vanban: {path}: {problem}", file=sys.stderr)
     print(report.summary())
@@ -185,16 +208,39 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ingest_through(server: Server, args: argparse.Namespace) -> int:
+    """Send the files to the server that holds the store: it stays the one writer, and its index,
+    search and pages see the new documents as soon as it answers."""
+    print(f"vanban: a server holds {args.store}: sending the files to {server.url}", file=sys.stderr)
+    try:
+        got = ingest_via(server, [Path(p) for p in args.paths], allow_marked=args.allow_marked)
+    except ServerError as e:
+        print(f"vanban: {e}", file=sys.stderr)
+        return 2
+    for path, problem in got["failed"]:
+        print(f"vanban: {path}: {problem}", file=sys.stderr)
+    print(got["summary"])
+    return 2 if got["failed"] else 0
+
+
 def cmd_remove(args: argparse.Namespace) -> int:
+    server = _server(args)
+    if server is not None:
+        try:
+            got = remove_via(server, [Path(p) for p in args.paths])
+        except ServerError as e:
+            print(f"vanban: {e}", file=sys.stderr)
+            return 2
+        print(got["summary"])
+        return 0 if got["removed"] else 1
     store = _open_store(args)
-    removed = remove([Path(p) for p in args.paths], store)
-    LineageIndex.open(store, _lineage_path(args))
+    removed, _ = remove_files([Path(p) for p in args.paths], store, Indexes.beside(store))
     print(f"{len(removed)} sources removed; " + totals(store, IngestReport()).summary().split("; ", 1)[1])
     return 0 if removed else 1
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    store = _open_store(args)
+    store = _open_for_reading(args)
     text = Path(args.query[1:]).read_text(encoding="utf-8") if args.query.startswith("@") else args.query
     check(text, Bounds())  # what would overflow the engine's stack is refused here too (no SERVICE calls)
     result = store.query(text)
@@ -224,7 +270,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def cmd_lineage(args: argparse.Namespace) -> int:
     """Print what implements a document (--down, the default) or what it rests on (--up), as a tree."""
-    store = _open_store(args)
+    store = _open_for_reading(args)
     idx = LineageIndex.open(store, _lineage_path(args))
     key = args.ref
     if key not in idx.keys and key not in idx.ids:
@@ -257,7 +303,7 @@ def cmd_lineage(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    store = _open_store(args)
+    store = _open_for_reading(args)
     idx = LineageIndex.open(store, _lineage_path(args))
     chunks = export(store, idx, args.format, args.root, args.direction, args.depth)
     if args.output:
@@ -276,6 +322,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     env.setdefault("VANBAN_STORE", args.store)
     env.setdefault("VANBAN_BASE", args.base)
+    env.setdefault("VANBAN_SERVE_URL", f"http://{args.host}:{args.port}")
     argv = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", args.host,
             "--port", str(args.port)]
     print(f"vanban: serving {env['VANBAN_STORE']} on http://{args.host}:{args.port} (SPARQL at /sparql)",
@@ -293,6 +340,13 @@ def _read_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--file-timeout", type=float, default=None, metavar="S",
                    help=f"seconds one file may take to read and extract; then it fails with its own line and "
                         f"the rest go on (default: {d.file_seconds:g})")
+
+
+def _server_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--server", default=None, metavar="URL",
+                   help="write through this vanban server (default: the one serving --store, if any)")
+    p.add_argument("--token", default=None, help="its admin token (default: $VANBAN_ADMIN_TOKEN, or the local "
+                   "token of a server on this machine)")
 
 
 def _store_options(p: argparse.ArgumentParser) -> None:
@@ -324,6 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "answers only to tokens with the role marked or admin)")
     _read_options(ing)
     _store_options(ing)
+    _server_options(ing)
     ing.set_defaults(func=cmd_ingest)
     ld = sub.add_parser("load", help="build a new store from N-Quads dumps (bulk loader; the store must be empty)")
     ld.add_argument("paths", nargs="+", metavar="FILE.nq")
@@ -332,6 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
     rm = sub.add_parser("remove", help="remove the claims of sources from the store")
     rm.add_argument("paths", nargs="+", metavar="PATH")
     _store_options(rm)
+    _server_options(rm)
     rm.set_defaults(func=cmd_remove)
     q = sub.add_parser("query", help="run a SPARQL query (or @file.rq) over the store")
     q.add_argument("query")

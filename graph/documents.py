@@ -240,3 +240,45 @@ def stats(store: GraphStore, index: LineageIndex) -> dict[str, Any]:
         "unresolved_references": store.count("?x a vb:UnresolvedReference"),
         "quads": len(store),
     }
+
+
+def path_between(index: LineageIndex, from_key: str, to_key: str, relations: list[str] | None = None) -> dict[str, Any]:
+    """The chain between two documents, either way round: acting relations (implements, based on…) first,
+    passing citations only where there is no other chain."""
+    a, b = find(index, from_key), find(index, to_key)
+    tries = ([relation_set(relations, RELATIONS)] if relations else
+             [relation_set(None, tuple(r for r in RELATIONS if r != "cites")), relation_set(None, RELATIONS)])
+    for rels in tries:
+        for x, y, reverse in ((a, b, False), (b, a, True)):
+            chain = index.path(x, y, rels)
+            if chain is not None:
+                evidence = edge_evidence(index, chain)
+                return {"from": from_key, "to": to_key, "reversed": reverse, "steps": [
+                    {"from": summary(index, s), "to": summary(index, t), "relation": rel,
+                     "evidence": evidence.get((s, t, rel), [])} for s, t, rel in chain]}
+    raise UnknownDocument(f"no chain of relations between {from_key} and {to_key}")
+
+
+def most_cited(index: LineageIndex, relations: tuple[str, ...] = DEFAULT_DOWN, n: int = 10) -> list[dict[str, Any]]:
+    """The documents with the most direct implementers (by these relations), most first."""
+    wanted = {REL_ID[r] for r in relations}
+    ptr, rel = index.inc.ptr, index.inc.rel
+    counts = []
+    for node in range(len(index.nodes)):
+        c = sum(1 for j in range(ptr[node], ptr[node + 1]) if rel[j] in wanted)
+        if c:
+            counts.append((-c, node))
+    counts.sort()
+    return [summary(index, node) | {"implementers": -c} for c, node in counts[:n]]
+
+
+def latest_ingested(store: GraphStore, index: LineageIndex, n: int = 10) -> list[dict[str, Any]]:
+    """The documents whose sources were stored last, newest first."""
+    found = []
+    for row in store.rows(f"SELECT ?d (MAX(?t) AS ?at) WHERE {{ GRAPH ?g {{ ?g vb:describes ?d ; "
+                          f"<http://www.w3.org/ns/prov#generatedAtTime> ?t }} }} GROUP BY ?d ORDER BY DESC(?at) "
+                          f"LIMIT {int(n)}"):
+        node = index.ids.get(row["d"])
+        if node is not None:
+            found.append(summary(index, node) | {"stored": row["at"]})
+    return found

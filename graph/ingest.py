@@ -283,6 +283,7 @@ def ingest(
     paths: Iterable[Path], store: GraphStore, vocab: Vocabulary | None = None, progress: Progress | None = None,
     *, workers: int | None = None, batch: int = BATCH, collect: Callable[[str], None] | None = None,
     limits: ReadLimits | None = None, on_pages: PagesSeen | None = None, allow_marked: bool = False,
+    name_of: Callable[[Path], str] = source_name,
 ) -> IngestReport:
     """Ingest files and folders of any format read; never stops for one bad file.
 
@@ -291,7 +292,8 @@ def ingest(
     lineage index takes them from there instead of reading them back); `limits` bound each file's reading;
     `on_pages` hears of each page a scan's OCR reads. A document with a security marking on its header
     (MẬT, TỐI MẬT, TUYỆT MẬT, Lưu hành nội bộ) fails unless `allow_marked`: a store holding one answers
-    only to the roles that may see it (api/security.py)."""
+    only to the roles that may see it (api/security.py). `name_of` is how a file is recorded (a file sent
+    to a server is recorded under the name its sender gave it)."""
     v = vocab or load()
     report = IngestReport(since=store.stamp())
     started = time.perf_counter()
@@ -299,7 +301,7 @@ def ingest(
         recompute_conflicts(store)
         store.clear_mark("conflictsStale")
     files = list(iter_sources(paths))
-    names = [source_name(p) for p in files]
+    names = [name_of(p) for p in files]
     graphs = [store.iris.graph(source_id(n)) for n in names]
     known = store.source_hashes()
     texted = store.sources_with_text()  # a source stored before its text was kept is read again

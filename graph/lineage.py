@@ -29,7 +29,6 @@ import pyoxigraph as ox
 from .identity import slug
 from .rdf import RELATION_PROPERTY, VB
 from .store import GraphStore
-from .text import strip_marks
 from .vocab import load
 
 RELATIONS = tuple(RELATION_PROPERTY)  # based_on, implements, … cites
@@ -392,7 +391,6 @@ class LineageIndex:
                                               array("i"), array("q", [0]), b"")
         self.ids = ids or Lookup.sorting(nodes.columns["iri"])  # IRI → node
         self.keys = keys or Lookup.sorting(nodes.columns["key"])  # key → node
-        self._search: list[str] | None = None
         self._numbered: array[int] | None = None  # nodes sorted by the number ending their key
         self._walks: OrderedDict[tuple[int, frozenset[int], int, bool], _Order] = OrderedDict()
         self._walks_lock = threading.Lock()
@@ -584,7 +582,7 @@ class LineageIndex:
             if idx is not None and idx.stamp == store.stamp():
                 return idx
         idx = cls.build(store)
-        if path is not None:
+        if path is not None and not store.read_only:  # (a reader beside the server leaves its file alone)
             idx.save(path)
         return idx
 
@@ -668,22 +666,6 @@ class LineageIndex:
                 return self.evidence.at(j)
         return []
 
-    def _search_texts(self) -> list[str]:
-        """Each document's searchable text, accents stripped. Kinds, titles and issuers are stripped once
-        per distinct value (a million documents share a few thousand): 24 s → a few at 1M."""
-        c = self.nodes.columns
-
-        def stripped(name: str, show: Callable[[str], str] = lambda v: v) -> Sequence[str]:
-            col = c[name]
-            if isinstance(col, Coded):
-                return Coded([strip_marks(show(v)) for v in col.values], col.codes)
-            return [strip_marks(show(v)) for v in col]
-
-        kinds, titles, issuers = stripped("kind", _kind_name), stripped("title"), stripped("issuer")
-        symbols = [s.lower() if s.isascii() else strip_marks(s) for s in c["symbol"]]
-        return [" ".join(x for x in parts if x)
-                for parts in zip(kinds, symbols, titles, issuers, c["key"], strict=True)]
-
     def numbered(self, number: str) -> list[int]:
         """Documents whose key ends in this number (leading zeros ignored): a sorted permutation made on
         first use, so reading a reference does not scan a million documents."""
@@ -697,35 +679,6 @@ class LineageIndex:
         """Documents whose key starts with `prefix` (the keys' own sorted permutation)."""
         keys = self.keys.column
         return _run(self.keys.order, keys.__getitem__, prefix, lambda k: k.startswith(prefix))
-
-    def search(self, q: str | None, kind: str | None, issuer: str | None, year: int | None) -> list[int]:
-        """Documents matching every word of `q` (accent-insensitive), best first: a number in the query
-        that is the document's own number counts most (`nghi quyet 02` → 02-NQ/TW)."""
-        c = self.nodes.columns
-        if self._search is None:
-            self._search = self._search_texts()
-        words = strip_marks(q).split() if q else []
-        numbers = {w.lstrip("0") for w in words if w.isdigit()}
-        iss = strip_marks(issuer) if issuer else None
-        kind_cf = kind.casefold() if kind else None
-        texts = self._search
-        # the words first, in one comprehension: the test that leaves fewest documents, at C speed
-        candidates: Iterable[int] = ([n for n in range(len(texts)) if all(w in texts[n] for w in words)]
-                                     if words else range(len(texts)))
-        scored = []
-        for n in candidates:
-            if kind_cf and c["kind"][n].casefold() != kind_cf:
-                continue
-            if year and self.nodes.years[n] != year:
-                continue
-            key = c["key"][n]
-            if iss and iss not in strip_marks(c["issuer"][n]) and iss not in key:
-                continue
-            own_number = key.rsplit("-", 1)[-1].lstrip("0")
-            score = (10 if own_number in numbers else 0) + 2 * self.nodes.ingested[n] + (1 if c["symbol"][n] else 0)
-            scored.append((-score, key, n))
-        scored.sort()
-        return [n for _, _, n in scored]
 
 
 _ATTRS = {VB + prop: name for prop, name in (
@@ -871,11 +824,6 @@ def _node(d: str, a: dict[str, str], own: bool) -> Node:
                 kind=_code_of().get(kind.rsplit("/", 1)[-1], kind) if kind else None,
                 year=int(year[:4]) if year[:4].isdigit() else None, date=a.get("date"), title=a.get("title"),
                 issuer=a.get("issuer"), ingested=own)
-
-
-def _kind_name(kind: str | None) -> str:
-    code = load().code(kind) if kind else None
-    return code.name if code else ""
 
 
 def _v(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:

@@ -4,8 +4,10 @@ evidence can be shown where it stands."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 from .errors import QueryError, UnknownDocument
@@ -46,6 +48,28 @@ def record(store: GraphStore, source: str) -> dict[str, Any]:
     return {"id": source, "graph": graph, "path": f.get("sourcePath"), "content_hash": f.get("contentHash"),
             "format": f.get("sourceFormat"), "pages": int(f["pageCount"]) if "pageCount" in f else None,
             "page_starts": _page_starts(f.get("pageStarts")), "ocr": ocr, "document": doc.get("d")}
+
+
+def documents_of(store: GraphStore, graphs: list[str]) -> dict[str, str]:
+    """The document each of these source graphs describes (graph → document IRI), in one query."""
+    if not graphs:
+        return {}
+    values = " ".join(f"<{g}>" for g in dict.fromkeys(graphs))
+    return {row["g"]: row["d"] for row in store.rows(
+        f"SELECT ?g ?d WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g vb:describes ?d }} }}")}
+
+
+def first_sources(store: GraphStore, documents: list[str]) -> dict[str, str]:
+    """A source id for each document (the first of its sources by id), in one query: where a quote's
+    sentence can be shown."""
+    if not documents:
+        return {}
+    values = " ".join(f"<{d}>" for d in dict.fromkeys(documents))
+    found: dict[str, str] = {}
+    for row in store.rows(f"SELECT ?d (MIN(STR(?g)) AS ?s) WHERE {{ VALUES ?d {{ {values} }} "
+                          f"GRAPH ?g {{ ?g vb:describes ?d }} }} GROUP BY ?d"):
+        found[row["d"]] = row["s"].rsplit("/", 1)[-1]
+    return found
 
 
 def sources_of(store: GraphStore, document_iri: str) -> list[dict[str, Any]]:
@@ -107,3 +131,44 @@ def _words(store: GraphStore, graph: str, lo: int, hi: int) -> list[dict[str, An
         return []
     return [{"start": s, "end": e, "confidence": c, "page": p}
             for s, e, c, p in json.loads(raw) if s >= lo and e <= hi]
+
+
+def quote_spans(store: GraphStore, source: str) -> list[tuple[int, int]]:
+    """The spans of every piece of evidence stated in a source (its mentions), in text order."""
+    graph = _graph(store, source)
+    return sorted({(int(r["s"]), int(r["e"])) for r in store.rows(
+        f"SELECT ?s ?e WHERE {{ GRAPH <{graph}> {{ ?x vb:start ?s ; vb:end ?e }} }}")})
+
+
+def marked(text: str, spans: list[tuple[int, int]], highlight: tuple[int, int] | None) -> list[dict[str, Any]]:
+    """The text cut into pieces, quotes marked (`quote`, anchored `q1`, `q2`…) and the highlighted span
+    marked `hl` (it wins where the two overlap). Pure: the page only prints the pieces."""
+    marks = [(s, e, "quote") for s, e in spans if 0 <= s < e <= len(text)]
+    if highlight is not None and 0 <= highlight[0] <= highlight[1] <= len(text):
+        marks = [m for m in marks if m[1] <= highlight[0] or m[0] >= highlight[1]] + [(*highlight, "hl")]
+    pieces: list[dict[str, Any]] = []
+    at, n = 0, 0
+    for s, e, kind in sorted(marks):
+        if s < at:  # overlapping mentions: the first one stands
+            continue
+        if s > at:
+            pieces.append({"text": text[at:s], "mark": None})
+        n += kind == "quote"
+        pieces.append({"text": text[s:e], "mark": kind, "id": "hl" if kind == "hl" else f"q{n}"})
+        at = e
+    if at < len(text):
+        pieces.append({"text": text[at:], "mark": None})
+    return pieces
+
+
+def original(store: GraphStore, source: str) -> Path | None:
+    """The original file of a source, when it is still where it was read and unchanged (its hash)."""
+    found = record(store, source)
+    path = Path(found["path"]) if found.get("path") else None
+    if path is None or not path.is_file():
+        return None
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(2**20):
+            digest.update(chunk)
+    return path if digest.hexdigest() == found.get("content_hash") else None

@@ -81,6 +81,14 @@ class Vocabulary:
     self_references: tuple[tuple[str, str], ...] = ()  # (phrase, example): a first line naming the text itself
     markings: tuple[tuple[str, str, str], ...] = ()  # (phrase, level, example): security markings
     companions: tuple[tuple[str, str], ...] = ()  # (word, example): urgency stamps beside a marking
+    search_stops: tuple[tuple[str, str], ...] = ()  # (word, example): dropped from search queries
+
+    def kind_words(self, kind: str) -> tuple[str, ...]:
+        """Every name a kind is written with (QĐ: Quyết định and Quy định), for search."""
+        code = self.code(kind)
+        found = [code.name, code.party_name, code.state_name] if code else []
+        found += [w.word for w in self.words if kind in (w.party, w.state)]
+        return tuple(dict.fromkeys(found))
 
     def code(self, code: str) -> KindCode | None:
         return _code_index(self).get(fold_key(code))
@@ -208,6 +216,7 @@ def load(folder: Path = VOCAB_DIR) -> Vocabulary:
         cues.append(cue)
     header = _load(folder / "header.toml")
     marks = _load(folder / "markings.toml") if (folder / "markings.toml").exists() else {}
+    search = _load(folder / "search.toml") if (folder / "search.toml").exists() else {}
     return Vocabulary(
         codes=codes,
         words=words,
@@ -221,4 +230,5 @@ def load(folder: Path = VOCAB_DIR) -> Vocabulary:
         self_references=_pairs(header.get("self_reference", []), ("phrase", "example"), "header.toml"),
         markings=_triples(marks.get("marking", []), ("phrase", "level", "example"), "markings.toml"),
         companions=_pairs(marks.get("companion", []), ("word", "example"), "markings.toml"),
+        search_stops=_pairs(search.get("stop", []), ("word", "example"), "search.toml"),
     )

@@ -50,7 +50,7 @@ class Server:
 def serve(store: Path, **settings: str) -> Server:
     """Start a server over `store` with these VANBAN_* settings; fail the test if it does not come up."""
     port = free_port()
-    env = os.environ | {"VANBAN_STORE": str(store)} | settings
+    env = os.environ | {"VANBAN_STORE": str(store), "VANBAN_SERVE_URL": f"http://127.0.0.1:{port}"} | settings
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"],

@@ -119,8 +119,11 @@ def test_service_description_and_yasgui(client: TestClient) -> None:
     page = client.get("/sparql", headers={"accept": "text/html,application/xhtml+xml"})
     assert page.headers["content-type"].startswith("text/html") and 'id="yasgui"' in page.text
     # YASGUI is served by vanban itself (no CDN): every script and stylesheet the page names is local
-    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
-    assert assets and all(a.startswith("/static/") for a in assets)
+    named = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert all(a.startswith(("/", "data:")) and not a.startswith("//") for a in named)
+    assets = [a for a in named if a.startswith("/static/")]
+    # no autocompleter that would ask prefix.cc or LOV from an air-gapped network
+    assert assets and 'autocompleters = ["variables"]' in client.get("/static/sparql-0.1.0.js").text
     for a in assets:
         got = client.get(a)
         assert got.status_code == 200 and len(got.content) > 100, a
