@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 from common import percentile  # noqa: E402
+from tantivy_compare import measure as tantivy_measure  # noqa: E402
 
 from graph.lineage import REL_ID, LineageIndex  # noqa: E402
 from graph.search import Query, SearchIndex, scope_of  # noqa: E402
@@ -73,7 +74,8 @@ def queries(idx: LineageIndex, n: int) -> dict[str, list[Query]]:
 
 
 def measure_search(idx: LineageIndex, path: Path, repeat: int = 200) -> dict[str, Any]:
-    """Build (or bring in step) the index at `path`, then time each kind of query."""
+    """Build (or bring in step) the index at `path`, then time each kind of query; the same rows and
+    queries in tantivy beside it (bench/tantivy_compare.py)."""
     fresh = not path.exists()
     t = time.perf_counter()
     s = SearchIndex(path)
@@ -83,7 +85,8 @@ def measure_search(idx: LineageIndex, path: Path, repeat: int = 200) -> dict[str
                            "rows_written": changed, "mb": round(path.stat().st_size / 2**20, 1)}
     per: dict[str, Any] = {}
     every: list[float] = []
-    for kind, qs in queries(idx, repeat).items():
+    asked = queries(idx, repeat)
+    for kind, qs in asked.items():
         facets = "facets" in kind
         xs = []
         for q in qs:
@@ -95,6 +98,7 @@ def measure_search(idx: LineageIndex, path: Path, repeat: int = 200) -> dict[str
     out["by_kind"] = per
     out["all"] = {"p50_ms": round(percentile(every, 50), 2), "p95_ms": round(percentile(every, 95), 2),
                   "n": len(every)}
+    out["tantivy"] = tantivy_measure(idx, Path(str(path) + ".tantivy"), asked)
     return out
 
 
@@ -182,8 +186,14 @@ def table(r: dict[str, Any]) -> str:
              + (f"built in {s['build_s']} s" if "build_s" in s else f"opened in {s['open_s']} s")
              + f", {s['mb']} MB",
              f"{'search p50/p95':<46}{s['all']['p50_ms']}/{s['all']['p95_ms']} ms  (target p95 ≤ 20 ms at 1M)"]
+    tv = s.get("tantivy", {})
     for kind, d in s["by_kind"].items():
-        lines.append(f"  {kind:<44}{d['p50_ms']}/{d['p95_ms']} ms")
+        other = tv.get("by_kind", {}).get(kind)
+        beside = f"   tantivy {other['p50_ms']}/{other['p95_ms']} ms" if other else ""
+        lines.append(f"  {kind:<44}{d['p50_ms']}/{d['p95_ms']} ms{beside}")
+    if "all" in tv:
+        lines.append(f"  {'tantivy, same rows and queries':<44}{tv['all']['p50_ms']}/{tv['all']['p95_ms']} ms "
+                     f"(built in {tv['build_s']} s, {tv['mb']} MB)")
     lines.append(f"pages of {pg['document']} ({pg['implementers']} implementers), time to first byte p50/p95:")
     lines.append(f"  {'document page, first request':<44}{pg['document_page_first_ms']} ms")
     for name in ("document page", "diagram data", "lineage CSV, first byte", "search page", "home page"):

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import docx, para
 from servers import ROOT, Server, serve
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -159,15 +160,18 @@ def test_upload_then_search(page: Any, server: Server, shots: Path, tmp_path: Pa
     assert TOKEN not in pg.url
     f = tmp_path / "77-KH-TU.txt"
     f.write_text(NEW, encoding="utf-8")
-    pg.set_input_files("#files", str(f))
+    word = tmp_path / "78-KH-TU.docx"  # a Word file: read as the text is
+    word.write_bytes(docx("".join(para(line) for line in NEW.replace("77-KH", "78-KH").splitlines())))
+    pg.set_input_files("#files", [str(f), str(word)])
     pg.click("#review")
-    pg.wait_for_selector("#results tbody tr", timeout=30_000)
-    assert "77-KH/TU" in pg.inner_text("#results")
+    pg.wait_for_selector("#results tbody tr:nth-child(2)", timeout=30_000)
+    assert "77-KH/TU" in pg.inner_text("#results") and "78-KH/TU" in pg.inner_text("#results")
     pg.screenshot(path=str(shots / "upload.png"))
     pg.click("#ingest")
     pg.locator("#status", has_text="ingested").wait_for(timeout=60_000)
-    pg.goto(server.base + "/search?q=77-KH%2FTU")
-    assert "77-KH/TU" in pg.inner_text("ol.docs")
+    for symbol in ("77-KH/TU", "78-KH/TU"):
+        pg.goto(server.base + "/search?q=" + symbol.replace("/", "%2F"))
+        assert pg.locator("ol.docs li").first.inner_text().startswith(symbol)
     pg.goto(server.base + "/documents/tw-nq-2021-02")
     wait_diagram(pg)
     assert "77-KH/TU" in pg.evaluate("window.vanbanDiagram.nodes().map(n => n.data('label')).join(' ')")

@@ -201,3 +201,39 @@ def test_login_cookie_and_upload(client: TestClient, tmp_path: Path) -> None:
     client.cookies.clear()
     refused = client.post("/api/ingest", files=files)
     assert refused.status_code == 403
+
+
+def test_uploads_are_bounded_and_admin_only(tmp_path: Path) -> None:
+    store = GraphStore()
+    cfg = Settings(store=None, admin_token="s3cret", query_processes=False, upload_max_mb=1, upload_max_files=3)
+    with TestClient(create_app(cfg, store)) as c:
+        auth = {"authorization": "Bearer s3cret"}
+        big = [("files", ("big.txt", b"x" * (2 * 2**20), "text/plain"))]
+        r = c.post("/api/ingest", files=big, headers=auth)
+        assert r.status_code == 413 and "upload_max_mb" in r.json()["error"]
+        many = [("files", (f"{i}.txt", b"van ban", "text/plain")) for i in range(5)]
+        assert c.post("/api/ingest", files=many, headers=auth).status_code == 400
+        assert c.post("/api/ingest", data={"x": "1"}, headers=auth).json()["error"].startswith("no files")
+        assert c.post("/api/extract", files=many[:1]).status_code == 403
+        evil = [("files", ("../../etc/passwd", b"Some text that is not a document at all.", "text/plain"))]
+        got = c.post("/api/ingest", files=evil, headers=auth).json()
+        assert all("/etc/" not in (i["name"] or "") for i in got["items"]), got
+        denied = c.get("/upload", headers=HTML)
+        assert "/login?next=/upload" in denied.text
+
+
+@pytest.mark.parametrize("url", [
+    "/search?q=%3Cscript%3Ealert(1)%3C/script%3E", "/search?q=%22NEAR(a%20b)%20OR%20*", "/search?q=" + "x" * 600,
+    "/search?page=0", "/search?page=99999999", "/search?year=abcd", "/documents/" + "k" * 400,
+    "/documents/%3Cimg%20src%3Dx%3E", "/path?from=%3Cb%3E&to=%3Ci%3E", "/sources/..%2F..%2Fetc",
+    "/sources/x?start=-1&end=2", "/documents/tw-nq-2021-02/diagram.json?expand=" + "g:" * 2100,
+    "/lang?to=%3Cscript%3E&next=javascript:alert(1)", "/login?next=https://evil.example/",
+])
+def test_hostile_page_requests(client: TestClient, url: str) -> None:
+    """Every hostile request is answered (no 500), nothing it carries comes back unescaped, and no
+    redirect leaves the server."""
+    r = client.get(url, headers=HTML, follow_redirects=False)
+    assert r.status_code < 500, (url, r.status_code)
+    assert "<script>alert" not in r.text and "<img src=x>" not in r.text and "<b>" not in r.text.replace("<b>0", "")
+    location = r.headers.get("location", "/")
+    assert location.startswith("/") and not location.startswith("//")
