@@ -18,16 +18,18 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from graph import diagram, sources
 from graph.documents import (
+    claims_of,
     conflicts,
     details,
     find,
-    latest_ingested,
     most_cited,
     path_between,
     stats,
+    summary,
 )
 from graph.errors import UnknownDocument
 from graph.lineage import RELATIONS
@@ -35,7 +37,7 @@ from graph.search import FACETS, scope_of
 from graph.search import Query as SearchQuery
 from graph.vocab import load
 
-from .deps import current_index
+from .deps import current_index, current_search
 from .rest import search_page
 from .security import COOKIE, role_of
 
@@ -86,15 +88,42 @@ def kind_namer(lang: str) -> Any:
     return kind_name
 
 
-def render(request: Request, template: str, code: int = 200, **context: Any) -> HTMLResponse:
+def _context(request: Request) -> dict[str, Any]:
+    """What every page's template may use: the language and its words, assets, the caller's role."""
     lang = lang_of(request)
-    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     t = words(lang)
-    base = {"request": request, "lang": lang, "t": t, "asset": asset, "kind_name": kind_namer(lang),
-            "here": here, "role": getattr(request.state, "role", None),
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return {"request": request, "lang": lang, "t": t, "asset": asset, "kind_name": kind_namer(lang), "here": here,
+            "role": getattr(request.state, "role", None), "flush": Markup(FLUSH),
             "relation_words": json.dumps({r: t[f"relation_{r}"] for r in RELATIONS}, ensure_ascii=False)}
-    response: HTMLResponse = templates.TemplateResponse(request, template, base | context, status_code=code)
+
+
+def render(request: Request, template: str, code: int = 200, **context: Any) -> HTMLResponse:
+    response: HTMLResponse = templates.TemplateResponse(request, template, _context(request) | context,
+                                                        status_code=code)
     return response
+
+
+FLUSH = "<!--flush-->"
+
+
+def render_streamed(request: Request, template: str, **context: Any) -> StreamingResponse:
+    """A page sent in pieces: what comes before a `{{ flush }}` in the template goes out before what
+    follows it is computed (Starlette iterates the pieces in a worker thread)."""
+    pieces = templates.env.get_template(template).generate(_context(request) | context)
+
+    def chunks() -> Iterator[str]:
+        buf: list[str] = []
+        size = 0
+        for piece in pieces:
+            buf.append(piece)
+            size += len(piece)
+            if size >= 65536 or FLUSH in piece:
+                yield "".join(buf)
+                buf, size = [], 0
+        yield "".join(buf)
+
+    return StreamingResponse(chunks(), media_type="text/html; charset=utf-8")
 
 
 def render_error(request: Request, status: int, message: str) -> HTMLResponse:
@@ -124,9 +153,11 @@ async def home(request: Request) -> Response:
         return JSONResponse({"ok": True, "name": "vanban", "sparql": "/sparql", "docs": "/docs",
                              "openapi": "/openapi.json", "pages": "/search"})
     store = request.app.state.store
-    counts = await asyncio.to_thread(_cached, request, "stats", lambda idx: stats(store, idx))
-    top = await asyncio.to_thread(_cached, request, "top", most_cited)
-    latest = await asyncio.to_thread(_cached, request, "latest", lambda idx: latest_ingested(store, idx))
+    counts = await asyncio.to_thread(_cached, request, "home_counts", lambda idx: stats(store, idx, quads=False))
+    top = await asyncio.to_thread(_cached, request, "home_top", most_cited)
+    search = current_search(request)
+    latest = await asyncio.to_thread(_cached, request, "home_latest", lambda idx: [
+        summary(idx, n) for n in (idx.ids.get(i) for i in search.latest(10)) if n is not None])
     return render(request, "home.html", stats=counts, top=top, latest=latest)
 
 
@@ -162,27 +193,27 @@ async def search(request: Request, q: Text = "", kind: Annotated[str, Query(max_
 Key = Annotated[str, Path(max_length=300)]
 
 
-@router.get("/documents/{key}")
-async def document(request: Request, key: Key) -> HTMLResponse:
+@router.get("/documents/{key}", response_model=None)
+async def document(request: Request, key: Key) -> StreamingResponse:
+    """Sent as it is rendered: the header, fields and diagram reach the browser (first paint) while the
+    claims of a landmark (tens of thousands of sources to count) are still being read."""
     store = request.app.state.store
     idx = current_index(request)
 
     def gather() -> dict[str, Any]:
-        doc = details(store, idx, key, 50)
+        doc = details(store, idx, key, 50, with_claims=False)
         iri = doc["iri"]
         validity = [c for c in doc["cited_by"] if c["relation"] in VALIDITY_RELATIONS]
         quoted = {q["stated_in"] for c in doc["cites"] + doc["cited_by"] for q in c["evidence"][:1]}
         return {"doc": doc, "sources": sources.sources_of(store, iri), "validity": validity,
                 "province": scope_of(iri)[0], "quote_sources": _sources_for(request, quoted),
+                "in_conflict": store.count(f"?c a vb:Conflict ; vb:about <{iri}>") > 0,
+                "load_claims": lambda: claims_of(store, idx, iri),
                 "table_up": diagram.table_page(idx, key, True), "table_down": diagram.table_page(idx, key, False),
-                "totals": {"up": _count(idx, key, True), "down": _count(idx, key, False)}}
+                "totals": {"up": diagram.lineage_size(idx, key, True), "down": diagram.lineage_size(idx, key, False)}}
 
-    context = await asyncio.to_thread(gather)
-    return render(request, "document.html", relations=RELATIONS, **context)
-
-
-def _count(idx: Any, key: str, upward: bool) -> int:
-    return sum(1 for _ in diagram.reached(idx, find(idx, key), upward))
+    context = await asyncio.to_thread(gather)  # (an unknown key is a 404 here, before anything is sent)
+    return render_streamed(request, "document.html", relations=RELATIONS, **context)
 
 
 def _sources_for(request: Request, keys: set[str]) -> dict[str, str]:

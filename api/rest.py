@@ -63,7 +63,7 @@ async def search_documents(
     issuer: Annotated[str | None, Query(max_length=40, description="issuer code (TW, TU, CP…)")] = None,
     year: Annotated[int | None, Query(ge=1900, le=2200)] = None,
     province: Annotated[str | None, Query(max_length=60, description="province slug (lai-chau)")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 50, cursor: Cursor = None,
+    limit: Limit = 50, cursor: Cursor = None,
     prefix: Annotated[bool, Query(description="the last word may be unfinished (search as you type)")] = False,
     facets: Annotated[bool, Query(description="counts by kind, issuer, year and province")] = False,
 ) -> dict[str, Any]:

@@ -27,7 +27,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 from common import percentile  # noqa: E402
-from tantivy_compare import measure as tantivy_measure  # noqa: E402
 
 from graph.lineage import REL_ID, LineageIndex  # noqa: E402
 from graph.search import Query, SearchIndex, scope_of  # noqa: E402
@@ -74,19 +73,18 @@ def queries(idx: LineageIndex, n: int) -> dict[str, list[Query]]:
 
 
 def measure_search(idx: LineageIndex, path: Path, repeat: int = 200) -> dict[str, Any]:
-    """Build (or bring in step) the index at `path`, then time each kind of query; the same rows and
-    queries in tantivy beside it (bench/tantivy_compare.py)."""
+    """Build (or bring in step) the index at `path`, then time each kind of query."""
     fresh = not path.exists()
     t = time.perf_counter()
     s = SearchIndex(path)
     changed = s.sync(idx)
     built = time.perf_counter() - t
     out: dict[str, Any] = {"documents": len(idx.nodes), "build_s" if fresh or changed else "open_s": round(built, 2),
-                           "rows_written": changed, "mb": round(path.stat().st_size / 2**20, 1)}
+                           "rows_written": changed,
+                           "mb": round(sum(f.stat().st_size for f in path.iterdir()) / 2**20, 1)}
     per: dict[str, Any] = {}
     every: list[float] = []
-    asked = queries(idx, repeat)
-    for kind, qs in asked.items():
+    for kind, qs in queries(idx, repeat).items():
         facets = "facets" in kind
         xs = []
         for q in qs:
@@ -98,7 +96,6 @@ def measure_search(idx: LineageIndex, path: Path, repeat: int = 200) -> dict[str
     out["by_kind"] = per
     out["all"] = {"p50_ms": round(percentile(every, 50), 2), "p95_ms": round(percentile(every, 95), 2),
                   "n": len(every)}
-    out["tantivy"] = tantivy_measure(idx, Path(str(path) + ".tantivy"), asked)
     return out
 
 
@@ -169,9 +166,11 @@ def browser_paint(base: str, key: str) -> dict[str, Any]:
     return runs[len(runs) // 2] | {"runs": len(runs)}
 
 
-def measure(store: Path, repeat: int = 200) -> dict[str, Any]:
+def measure(store: Path, repeat: int = 200, pages: bool = True) -> dict[str, Any]:
     idx = LineageIndex.open(GraphStore.open_read_only(store), Path(str(store) + ".lineage"))
     out = {"search": measure_search(idx, Path(str(store) + ".search"), repeat)}
+    if not pages:
+        return out
     key = landmark(idx)
     implementers = sum(1 for _ in idx.walk(idx.keys[key], frozenset({REL_ID["implements"], REL_ID["guides"]}),
                                            10, False)) - 1
@@ -186,14 +185,8 @@ def table(r: dict[str, Any]) -> str:
              + (f"built in {s['build_s']} s" if "build_s" in s else f"opened in {s['open_s']} s")
              + f", {s['mb']} MB",
              f"{'search p50/p95':<46}{s['all']['p50_ms']}/{s['all']['p95_ms']} ms  (target p95 ≤ 20 ms at 1M)"]
-    tv = s.get("tantivy", {})
     for kind, d in s["by_kind"].items():
-        other = tv.get("by_kind", {}).get(kind)
-        beside = f"   tantivy {other['p50_ms']}/{other['p95_ms']} ms" if other else ""
-        lines.append(f"  {kind:<44}{d['p50_ms']}/{d['p95_ms']} ms{beside}")
-    if "all" in tv:
-        lines.append(f"  {'tantivy, same rows and queries':<44}{tv['all']['p50_ms']}/{tv['all']['p95_ms']} ms "
-                     f"(built in {tv['build_s']} s, {tv['mb']} MB)")
+        lines.append(f"  {kind:<44}{d['p50_ms']}/{d['p95_ms']} ms")
     lines.append(f"pages of {pg['document']} ({pg['implementers']} implementers), time to first byte p50/p95:")
     lines.append(f"  {'document page, first request':<44}{pg['document_page_first_ms']} ms")
     for name in ("document page", "diagram data", "lineage CSV, first byte", "search page", "home page"):
@@ -209,9 +202,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--store", type=Path, required=True)
     ap.add_argument("--repeat", type=int, default=200)
+    ap.add_argument("--search-only", action="store_true", help="search only, no server")
     a = ap.parse_args()
-    result = measure(a.store, a.repeat)
-    print(table(result))
+    result = measure(a.store, a.repeat, pages=not a.search_only)
+    print(table(result) if "pages" in result else json.dumps(result, indent=1))
     Path(str(a.store) + ".pages.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
     return 0
 

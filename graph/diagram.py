@@ -9,12 +9,11 @@ one group node with a count, and a group named in `expand` is drawn document by 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
 from .documents import DEFAULT_DOWN, DEFAULT_UP, edge_evidence, find, relation_set
-from .lineage import LineageIndex
+from .lineage import LineageIndex, Step
 from .search import scope_of
 
 DRAWN = 150  # documents drawn one by one before a direction is grouped
@@ -22,31 +21,10 @@ GROUP_DRAWN = 200  # documents of one expanded group drawn one by one (the rest 
 TABLE_ROWS = 500  # rows of the accessible table shown on the page (the CSV has them all)
 
 
-@dataclass(frozen=True)
-class Reached:
-    """One document a walk reached: its direction, depth and the edges that bring it in."""
-
-    node: int
-    depth: int
-    upward: bool
-    edges: tuple[tuple[int, int, str], ...]
-
-
-def reached(index: LineageIndex, root: int, upward: bool, depth: int = 10) -> Iterator[Reached]:
-    rels = relation_set(None, DEFAULT_UP if upward else DEFAULT_DOWN)
-    for step in index.walk(root, rels, depth, upward):
-        if step.node != root:
-            yield Reached(step.node, step.depth, upward, tuple(step.edges))
-
-
 def place(index: LineageIndex, n: int) -> str:
     """The province of a document, or its issuer code where it has none (a central organ), or '?'."""
     province, issuer = scope_of(index.nodes.columns["iri"][n])
     return province or issuer.upper() or "?"
-
-
-def group_id(r: Reached, index: LineageIndex) -> str:
-    return f"g:{'up' if r.upward else 'down'}:{r.depth}:{place(index, r.node)}"
 
 
 def node_data(index: LineageIndex, n: int) -> dict[str, Any]:
@@ -61,59 +39,96 @@ def node_data(index: LineageIndex, n: int) -> dict[str, Any]:
 
 def diagram(index: LineageIndex, key: str, expand: frozenset[str] = frozenset(), depth: int = 10,
             drawn: int = DRAWN) -> dict[str, Any]:
-    """Nodes and edges for the diagram (cytoscape's element shape), with every edge's quotes."""
+    """Nodes and edges for the diagram (cytoscape's element shape), with every shown edge's quotes."""
     root = find(index, key)
     keys = index.nodes.columns["key"]
     nodes: dict[str, dict[str, Any]] = {keys[root]: node_data(index, root) | {"root": True, "depth": 0}}
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
-    shown_edges: list[tuple[int, int, str]] = []
     totals = {}
     for upward in (True, False):
-        found = list(reached(index, root, upward, depth))
+        found = [s for s in index.walk(root, _relations(upward), depth, upward) if s.node != root]
         totals["up" if upward else "down"] = len(found)
-        grouped = len(found) > drawn
-        shown_in: dict[str, int] = {}
-        display: dict[int, str] = {root: keys[root]}
-        for r in found:
-            gid = group_id(r, index)
-            if grouped and (gid not in expand or shown_in.get(gid, 0) >= GROUP_DRAWN):
-                group = nodes.setdefault(gid, {"id": gid, "group": True, "count": 0, "depth": r.depth,
-                                               "place": place(index, r.node), "direction": "up" if upward else "down",
-                                               "expanded": gid in expand})
+        display = _place_nodes(index, root, found, upward, expand if len(found) > drawn else None, nodes)
+        _add_edges(found, display, edges)
+    _add_quotes(index, edges)
+    return {"root": keys[root], "totals": totals, "nodes": list(nodes.values()), "edges": list(edges.values())}
+
+
+def _relations(upward: bool) -> frozenset[int]:
+    return relation_set(None, DEFAULT_UP if upward else DEFAULT_DOWN)
+
+
+def _place_nodes(index: LineageIndex, root: int, found: list[Step], upward: bool, expand: frozenset[str] | None,
+                 nodes: dict[str, dict[str, Any]]) -> dict[int, str]:
+    """Each reached document drawn as itself, or (`expand` not None: the lineage is too large) counted in
+    its group unless the group is expanded. Returns the node each document is drawn as."""
+    keys = index.nodes.columns["key"]
+    direction = "up" if upward else "down"
+    display: dict[int, str] = {root: keys[root]}
+    shown_in: dict[str, int] = {}
+    for step in found:
+        if expand is not None:
+            where = place(index, step.node)
+            gid = f"g:{direction}:{step.depth}:{where}"
+            if gid not in expand or shown_in.get(gid, 0) >= GROUP_DRAWN:
+                group = nodes.get(gid)
+                if group is None:
+                    group = nodes[gid] = {"id": gid, "group": True, "count": 0, "depth": step.depth, "place": where,
+                                          "direction": direction, "expanded": gid in expand}
                 group["count"] += 1
-                display[r.node] = gid
+                display[step.node] = gid
                 continue
             shown_in[gid] = shown_in.get(gid, 0) + 1
-            nodes[keys[r.node]] = node_data(index, r.node) | {"depth": r.depth if not upward else -r.depth}
-            display[r.node] = keys[r.node]
-        for r in found:
-            for a, b, rel in r.edges:
-                if a not in display or b not in display:
-                    continue
-                src, dst = display[a], display[b]
-                edge = edges.setdefault((src, dst, rel), {"id": f"{src}>{rel}>{dst}", "source": src, "target": dst,
-                                                          "relation": rel, "count": 0})
-                edge["count"] += 1
-                if not (src.startswith("g:") or dst.startswith("g:")):
-                    shown_edges.append((a, b, rel))
-    quotes = edge_evidence(index, shown_edges)
-    for a, b, rel in set(shown_edges):
-        edges[(keys[a], keys[b], rel)]["quotes"] = quotes.get((a, b, rel), [])
-    for gid, g in nodes.items():
+        nodes[keys[step.node]] = node_data(index, step.node) | {"depth": -step.depth if upward else step.depth}
+        display[step.node] = keys[step.node]
+    for g in nodes.values():
         if g.get("group"):
             g["label"] = f"{g['place']} · {g['count']}"
-        del gid
-    return {"root": keys[root], "totals": totals, "nodes": list(nodes.values()), "edges": list(edges.values())}
+    return display
+
+
+def _add_edges(found: list[Step], display: dict[int, str], edges: dict[tuple[str, str, str], dict[str, Any]]) -> None:
+    """The edges that bring each document in, between the nodes they are drawn as (counted when several
+    documents share a group)."""
+    for step in found:
+        for a, b, rel in step.edges:
+            src, dst = display.get(a), display.get(b)
+            if src is None or dst is None:
+                continue
+            edge = edges.get((src, dst, rel))
+            if edge is None:
+                edge = edges[(src, dst, rel)] = {"id": f"{src}>{rel}>{dst}", "source": src, "target": dst,
+                                                 "relation": rel, "count": 0, "between": (a, b)}
+            edge["count"] += 1
+
+
+def _add_quotes(index: LineageIndex, edges: dict[tuple[str, str, str], dict[str, Any]]) -> None:
+    """The quotes of every edge between two documents drawn as themselves (a group's edges have none)."""
+    shown = [(e["between"], e["relation"]) for e in edges.values()
+             if not (e["source"].startswith("g:") or e["target"].startswith("g:"))]
+    quotes = edge_evidence(index, [(a, b, rel) for (a, b), rel in shown])
+    for e in edges.values():
+        a, b = e.pop("between")
+        if not (e["source"].startswith("g:") or e["target"].startswith("g:")):
+            e["quotes"] = quotes.get((a, b, e["relation"]), [])
+
+
+def lineage_size(index: LineageIndex, key: str, upward: bool, depth: int = 10) -> int:
+    """How many documents a walk reaches (no row made for any)."""
+    root = find(index, key)
+    return sum(1 for s in index.walk(root, _relations(upward), depth, upward) if s.node != root)
 
 
 def table(index: LineageIndex, key: str, upward: bool, depth: int = 10) -> Iterator[dict[str, Any]]:
     """The lineage as rows (depth, symbol, kind, date, issuer, province, relation), walk order."""
     root = find(index, key)
     keys = index.nodes.columns["key"]
-    for r in reached(index, root, upward, depth):
-        other = sorted({keys[b] if a == r.node else keys[a] for a, b, _ in r.edges})
-        yield node_data(index, r.node) | {"depth": r.depth, "relation": ", ".join(sorted({e[2] for e in r.edges})),
-                                          "via": ", ".join(other)}
+    for step in index.walk(root, _relations(upward), depth, upward):
+        if step.node == root:
+            continue
+        other = sorted({keys[b] if a == step.node else keys[a] for a, b, _ in step.edges})
+        yield node_data(index, step.node) | {"depth": step.depth, "via": ", ".join(other),
+                                             "relation": ", ".join(sorted({e[2] for e in step.edges}))}
 
 
 def table_page(index: LineageIndex, key: str, upward: bool, rows: int = TABLE_ROWS) -> list[dict[str, Any]]:

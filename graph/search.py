@@ -1,43 +1,41 @@
-"""Search over every document: an SQLite FTS5 inverted index kept beside the lineage index.
+"""Search over every document: a tantivy inverted index kept beside the lineage index.
 
-Text is folded before SQLite sees it (`strip_marks`: no accents, đ → d, lower case; FTS5's own
-`remove_diacritics` keeps đ) and numbers lose their leading zeros, so `nghi quyet 57`, `57/NQ-TW` and
-`57 nq tw` all find Nghị quyết 57-NQ/TW. The index file records the lineage index stamp it matches;
-`sync` brings it in step after an ingest or a removal by changing only the rows that changed.
-
-Ranking costs nothing at query time: a row's id carries its rank in its high bits (ingested documents,
-then those with a symbol, then those only cited), and FTS5 yields matches in id order, so a page is the
-first matches found and a search stops there instead of sorting every match. A number of the query that
-is a document's own number ranks it first: those documents are asked for first (the `num` column).
+Text is folded by vanban before tantivy sees it (`strip_marks`: no accents, đ → d, lower case) and
+numbers lose their leading zeros, so `nghi quyet 57`, `57/NQ-TW` and `57 nq tw` all find Nghị quyết
+57-NQ/TW. Chosen over SQLite FTS5 by measurement (`bench/pages.py`, 1M documents: p95 15 ms against
+233 ms; FTS5 must walk every match of a broad word to rank or facet it, tantivy counts and aggregates
+over columns). Matches come best first: a document whose own number is a number of the query (the `num`
+field), then by rank (ingested, then with a symbol, then only cited), then in the order they were
+indexed. `sync` brings the index in step after an ingest or a removal: it fingerprints every document
+from the lineage index's columns and folds, deletes and adds only the rows that changed.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
-import sqlite3
 import threading
 import zlib
-from collections import Counter
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+import tantivy
 
 from .lineage import LineageIndex
 from .text import strip_marks
 from .vocab import load
 
 FACETS = ("kind", "issuer", "year", "province")
-COUNT_CAP = 10_000  # matches counted exactly up to this many: "10 000+" beyond
-FACET_SAMPLE = 5_000  # facets count the first (best ranked) matches up to this many
-RANK_SHIFT = 40  # id = (3 - rank) << RANK_SHIFT | sequence: id order is rank order
+FACETS_SHOWN = 12  # values listed per facet
+PREFIX_TERMS = 32  # an unfinished last word stands for its most frequent completions, at most this many
 _TOKEN = re.compile(r"[0-9a-z]+")
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS docs(id INTEGER PRIMARY KEY, iri TEXT UNIQUE NOT NULL, key TEXT NOT NULL,
-  number TEXT, kind TEXT, issuer TEXT, year INTEGER, province TEXT, rank INTEGER, fp INTEGER);
-CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(num, text, tokenize = 'unicode61 remove_diacritics 0');
-"""
+STATE = "state.json"  # beside the tantivy files: the stamp synced, the next sequence number
+ROWS = "rows.bin"  # the IRIs indexed and their fingerprints, to tell what changed at the next sync
 
 
 def fold(text: str) -> list[str]:
@@ -74,11 +72,6 @@ class Row:
     province: str
     rank: int  # an ingested document, then one with a symbol, comes before one only cited
 
-    @property
-    def fingerprint(self) -> int:
-        return zlib.crc32("\x1f".join(map(str, (self.text, self.number, self.kind, self.issuer, self.year,
-                                                 self.province, self.rank))).encode())
-
 
 def scope_of(iri: str) -> tuple[str, str]:
     """(province slug, issuer code) of a document IRI `…/doc/[province/]issuer/kind/year/number`; empty
@@ -91,12 +84,22 @@ def scope_of(iri: str) -> tuple[str, str]:
     return "", parts[0]
 
 
-def rows(index: LineageIndex) -> Iterator[Row]:
-    """Each document of the lineage index as a search row (kind names looked up once per kind)."""
+def fingerprints(index: LineageIndex) -> array[int]:
+    """A checksum of what the search holds of each document, from the raw columns (no folding): a row
+    is folded again only when its checksum moved."""
+    c, nodes = index.nodes.columns, index.nodes
+    iri, key, sym, kind, title, issuer = (c[k] for k in ("iri", "key", "symbol", "kind", "title", "issuer"))
+    years, ingested = nodes.years, nodes.ingested
+    return array("I", (zlib.crc32(f"{iri[n]}\x1f{key[n]}\x1f{sym[n]}\x1f{kind[n]}\x1f{title[n]}\x1f{issuer[n]}"
+                                  f"\x1f{years[n]}\x1f{ingested[n]}".encode()) for n in range(len(nodes))))
+
+
+def rows(index: LineageIndex, which: Iterable[int] | None = None) -> Iterator[Row]:
+    """Documents of the lineage index (all, or `which`) as search rows (kind names looked up once)."""
     c, nodes = index.nodes.columns, index.nodes
     vocab = load()
     names: dict[str, str] = {}
-    for n in range(len(nodes)):
+    for n in which if which is not None else range(len(nodes)):
         kind, key = c["kind"][n], c["key"][n]
         if kind not in names:
             names[kind] = " ".join(vocab.kind_words(kind)) if kind else ""
@@ -111,8 +114,7 @@ def rows(index: LineageIndex) -> Iterator[Row]:
 
 @dataclass(frozen=True)
 class Hits:
-    """One page of matches, the number of matches (exact up to COUNT_CAP) and the facets of the best
-    FACET_SAMPLE matches."""
+    """One page of matches, how many match, and the facets of every match."""
 
     iris: list[str]
     total: int
@@ -129,160 +131,210 @@ class Query:
     province: str | None = None
     prefix: bool = False  # the last word may be unfinished (search as you type)
 
-    def terms(self) -> list[str]:
-        words = query_words(self.q)
-        terms = [f'"{w}"' for w in words]
-        if terms and self.prefix and not words[-1].isdigit():
-            terms[-1] += "*"
-        return terms
+    def words(self) -> list[str]:
+        return query_words(self.q)
 
-    def passes(self) -> list[str | None]:
-        """The FTS5 queries asked in turn: documents whose own number is a number of the query, then the
-        others; one pass without numbers; [None] for no words (filters only)."""
-        terms = self.terms()
-        if not terms:
-            return [None]
-        numbers = [t for t in terms if t.strip('"').isdigit()]
-        if not numbers:
-            return [" AND ".join(terms)]
-        own = "{num} : (" + " OR ".join(numbers) + ")"
-        everything = " AND ".join(terms)
-        return [f"{everything} AND {own}", f"{everything} NOT {own}"]
 
-    def filters(self) -> tuple[str, list[object]]:
-        sql: list[str] = []
-        args: list[object] = []
-        for name, value in (("kind", self.kind), ("issuer", self.issuer and self.issuer.upper()),
-                            ("year", self.year), ("province", self.province)):
-            if value not in (None, ""):
-                sql.append(f"d.{name} = ?")
-                args.append(value)
-        return "".join(f" AND {s}" for s in sql), args
+def _schema() -> Any:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("text", tokenizer_name="whitespace", index_option="freq")
+    sb.add_text_field("num", tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("iri", stored=True, tokenizer_name="raw", index_option="basic")
+    for name in ("kind", "issuer", "province"):
+        sb.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+    for name in ("year", "rank", "seq"):
+        sb.add_unsigned_field(name, fast=True, indexed=True)
+    return sb.build()
 
 
 class SearchIndex:
-    """The inverted index: one SQLite file (WAL: searches read while a sync writes), or memory."""
+    """The inverted index: a tantivy folder (or memory), written only by `sync` (one writer: the server,
+    or the CLI when no server holds the store), read by any number of threads."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._local = threading.local()
         self._write = threading.Lock()
-        self._memory = sqlite3.connect(":memory:", check_same_thread=False) if path is None else None
-        with self._write:
-            self._conn().executescript(_SCHEMA)
+        self.schema = _schema()
+        if path is not None:
+            for old in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):  # the SQLite index of before
+                if old.is_file():
+                    old.unlink()
+            path.mkdir(parents=True, exist_ok=True)
+            self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        else:
+            self.index = tantivy.Index(self.schema)
+        self._state: dict[str, Any] = self._read_state()
+        self._held: tuple[list[str], array[int]] | None = None  # in memory: what rows.bin holds on disk
 
-    def _conn(self) -> sqlite3.Connection:
-        if self._memory is not None:
-            return self._memory
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(str(self.path), timeout=30, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            self._local.conn = conn
-        return conn
+    # -- state -------------------------------------------------------------------------------------
+
+    def _read_state(self) -> dict[str, Any]:
+        if self.path is None or not (self.path / STATE).exists():
+            return {"stamp": None, "seq": 0}
+        try:
+            found: dict[str, Any] = json.loads((self.path / STATE).read_text(encoding="utf-8"))
+            return found
+        except (OSError, ValueError):
+            return {"stamp": None, "seq": 0}
+
+    def _write_state(self) -> None:
+        if self.path is not None:
+            tmp = self.path / (STATE + ".tmp")
+            tmp.write_text(json.dumps(self._state), encoding="utf-8")
+            tmp.replace(self.path / STATE)
+
+    def _rows_held(self) -> tuple[list[str], array[int]]:
+        if self._held is not None:
+            return self._held
+        if self.path is None or not (self.path / ROWS).exists() or self._state.get("stamp") is None:
+            return [], array("I")
+        raw = (self.path / ROWS).read_bytes()
+        n = int.from_bytes(raw[:8], "little")
+        fps = array("I")
+        fps.frombytes(raw[8 : 8 + 4 * n])
+        iris = raw[8 + 4 * n :].decode("utf-8").split("\x1f") if n else []
+        return iris, fps
+
+    def _save_rows(self, iris: list[str], fps: array[int]) -> None:
+        if self.path is None:
+            self._held = (iris, fps)
+            return
+        tmp = self.path / (ROWS + ".tmp")
+        with tmp.open("wb") as f:
+            f.write(len(fps).to_bytes(8, "little"))
+            f.write(fps.tobytes())
+            f.write("\x1f".join(iris).encode("utf-8"))
+        os.replace(tmp, self.path / ROWS)
 
     @property
     def stamp(self) -> str | None:
-        row = self._conn().execute("SELECT value FROM meta WHERE name = 'stamp'").fetchone()
-        return str(row[0]) if row else None
+        value = self._state.get("stamp")
+        return str(value) if value is not None else None
+
+    # -- writing -----------------------------------------------------------------------------------
 
     def sync(self, index: LineageIndex) -> int:
         """Bring the index in step with a lineage index: rows added, changed or gone. Returns how many
         rows changed (0 when the stamps already match)."""
         with self._write:
-            conn = self._conn()
             if self.stamp == index.stamp:
                 return 0
-            held = dict(conn.execute("SELECT iri, fp FROM docs"))
-            fresh, changed = [], []
-            for row in rows(index):
-                fp = held.pop(row.iri, None)
-                if fp is None:
-                    fresh.append(row)
-                elif fp != row.fingerprint:
-                    changed.append(row)
-            with conn:
-                self._delete(conn, [*held, *(r.iri for r in changed)])
-                self._insert(conn, [*fresh, *changed])
-                conn.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (index.stamp,))
-            return len(fresh) + len(changed) + len(held)
+            old_iris, old_fps = self._rows_held()
+            held = dict(zip(old_iris, old_fps, strict=True))
+            fps = fingerprints(index)
+            iris = list(index.nodes.columns["iri"])
+            changed, renewed = [], []
+            for n, iri in enumerate(iris):
+                before = held.pop(iri, None)
+                if before != fps[n]:
+                    changed.append(n)
+                    if before is not None:
+                        renewed.append(iri)
+            gone = list(held)
+            del held
+            writer = self.index.writer(heap_size=128_000_000, num_threads=1)
+            for iri in (*gone, *renewed):
+                writer.delete_documents_by_term("iri", iri)
+            seq = int(self._state.get("seq", 0))
+            for row in rows(index, changed):
+                writer.add_document(self._document(row, seq))
+                seq += 1
+            writer.commit()
+            writer.wait_merging_threads()
+            self.index.reload()
+            self._save_rows(iris, fps)
+            self._state = {"stamp": index.stamp, "seq": seq}
+            self._write_state()
+            return len(changed) + len(gone)
 
     @staticmethod
-    def _delete(conn: sqlite3.Connection, iris: list[str]) -> None:
-        for i in range(0, len(iris), 500):
-            chunk = iris[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            conn.execute(f"DELETE FROM fts WHERE rowid IN (SELECT id FROM docs WHERE iri IN ({marks}))", chunk)
-            conn.execute(f"DELETE FROM docs WHERE iri IN ({marks})", chunk)
+    def _document(row: Row, seq: int) -> Any:
+        doc = tantivy.Document()
+        for name, value in (("text", row.text), ("num", row.number), ("iri", row.iri), ("kind", row.kind),
+                            ("issuer", row.issuer), ("province", row.province)):
+            doc.add_text(name, value)
+        doc.add_unsigned("year", row.year)
+        doc.add_unsigned("rank", row.rank)
+        doc.add_unsigned("seq", seq)
+        return doc
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def _filters(self, query: Query) -> list[Any]:
+        found = []
+        for name, value in (("kind", query.kind), ("issuer", query.issuer and query.issuer.upper()),
+                            ("province", query.province)):
+            if value:
+                found.append(tantivy.Query.term_query(self.schema, name, value))
+        if query.year:
+            found.append(tantivy.Query.term_query(self.schema, "year", query.year))
+        return found
+
+    def _passes(self, searcher: Any, query: Query) -> list[Any]:
+        """The queries asked in turn: documents whose own number is a number of the query, then the
+        others (one pass when the query has no number); every document for no words and no filter."""
+        words = query.words()
+        must = [tantivy.Query.term_query(self.schema, "text", w) for w in words]
+        if must and query.prefix and not words[-1].isdigit():
+            must[-1] = self._completions(searcher, words[-1])
+        must += self._filters(query)
+        if not must:
+            must = [tantivy.Query.all_query()]
+        numbers = [w for w in words if w.isdigit()]
+        if not numbers:
+            return [self._all(must)]
+        own = tantivy.Query.boolean_query([(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "num", n))
+                                           for n in numbers])
+        return [self._all([*must, own]),
+                tantivy.Query.boolean_query([*((tantivy.Occur.Must, q) for q in must), (tantivy.Occur.MustNot, own)])]
+
+    def _completions(self, searcher: Any, prefix: str) -> Any:
+        """An unfinished word as its most frequent completions (a bounded union: `tr` alone has hundreds)."""
+        found = sorted(searcher.terms_with_prefix("text", prefix), key=lambda tf: (-tf[1], tf[0]))[:PREFIX_TERMS]
+        return tantivy.Query.term_set_query(self.schema, "text", [t for t, _ in found] or [prefix])
 
     @staticmethod
-    def _insert(conn: sqlite3.Connection, new: list[Row]) -> None:
-        row = conn.execute("SELECT value FROM meta WHERE name = 'sequence'").fetchone()
-        start = int(row[0]) if row else 0
-        ids = [((3 - r.rank) << RANK_SHIFT) | (start + i) for i, r in enumerate(new)]
-        conn.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)", (
-            (i, r.iri, r.key, r.number, r.kind, r.issuer, r.year, r.province, r.rank, r.fingerprint)
-            for i, r in zip(ids, new, strict=True)))
-        conn.executemany("INSERT INTO fts(rowid, num, text) VALUES (?, ?, ?)",
-                         ((i, r.number, r.text) for i, r in zip(ids, new, strict=True)))
-        conn.execute("INSERT OR REPLACE INTO meta VALUES ('sequence', ?)", (str(start + len(new)),))
+    def _all(parts: list[Any]) -> Any:
+        return parts[0] if len(parts) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in parts])
 
     def search(self, query: Query, limit: int = 20, offset: int = 0, facets: bool = False) -> Hits:
-        """Matches best first (see the module's docstring): the passes in turn, each in id order, so that
-        a page costs the matches before it, not every match."""
-        conn = self._conn()
-        where, args = query.filters()
-        ids: list[int] = []
-        total, capped, skip = 0, False, offset
-        sources = []
-        for match in query.passes():
-            base, base_args = self._source(match, where, args)
-            sources.append((base, base_args))
-            count = conn.execute(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT {COUNT_CAP + 1})",
-                                 base_args).fetchone()[0]
-            capped = capped or count > COUNT_CAP
-            total += min(count, COUNT_CAP)
-            want = limit - len(ids)
-            if want > 0 and skip < count:
-                ids += [r[0] for r in conn.execute(f"SELECT d.id {base} ORDER BY d.id LIMIT ? OFFSET ?",
-                                                   [*base_args, want, skip])]
+        """One page of matches, best first (see the module's docstring)."""
+        searcher = self.index.searcher()
+        passes = self._passes(searcher, query)
+        addresses: list[Any] = []
+        total, skip = 0, offset
+        for q in passes:
+            counted: Any = searcher.search(q, 1, count=True)  # (tantivy's stubs omit `count`)
+            count = int(counted.count)
+            total += count
+            want = limit - len(addresses)
+            if want > 0 and skip < count:  # (an offset past the matches is never asked: tantivy would
+                # allocate offset + limit slots, and abort the process on an absurd one)
+                found = searcher.search(q, min(want, count - skip), count=False, order_by_field="rank", offset=skip)
+                addresses += [a for _, a in found.hits]
             skip = max(0, skip - count)
-        iris = self._iris(conn, ids)
-        found = self._facets(conn, sources) if facets else {}
-        return Hits(iris, min(total, COUNT_CAP), capped or total > COUNT_CAP, found)
+        iris = [searcher.doc(a)["iri"][0] for a in addresses]
+        return Hits(iris, total, False, self._facets(searcher, passes) if facets else {})
 
-    @staticmethod
-    def _source(match: str | None, where: str, args: list[object]) -> tuple[str, list[object]]:
-        if match is None:
-            return f"FROM docs d WHERE 1{where}", list(args)
-        return f"FROM fts JOIN docs d ON d.id = fts.rowid WHERE fts MATCH ?{where}", [match, *args]
+    def _facets(self, searcher: Any, passes: list[Any]) -> dict[str, list[tuple[str, int]]]:
+        """Counts by kind, issuer, year and province over every match (tantivy's terms aggregation)."""
+        counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        spec = {name: {"terms": {"field": name, "size": FACETS_SHOWN * 2}} for name in FACETS}
+        for q in passes:
+            got = searcher.aggregate(q, spec)
+            for name in FACETS:
+                for bucket in got.get(name, {}).get("buckets", []):
+                    value = str(bucket["key"]).removesuffix(".0")
+                    if value not in ("", "0"):
+                        counts[name][value] = counts[name].get(value, 0) + int(bucket["doc_count"])
+        return {name: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:FACETS_SHOWN] for name, c in counts.items()}
 
-    @staticmethod
-    def _iris(conn: sqlite3.Connection, ids: list[int]) -> list[str]:
-        if not ids:
-            return []
-        got = dict(conn.execute(f"SELECT id, iri FROM docs WHERE id IN ({','.join('?' * len(ids))})", ids))
-        return [got[i] for i in ids]
-
-    @staticmethod
-    def _facets(conn: sqlite3.Connection,
-                sources: list[tuple[str, list[object]]]) -> dict[str, list[tuple[str, int]]]:
-        """Counts by kind, issuer, year and province among the best FACET_SAMPLE matches, one read."""
-        counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-        left = FACET_SAMPLE
-        for base, base_args in sources:
-            if left <= 0:
-                break
-            for row in conn.execute(f"SELECT d.kind, d.issuer, d.year, d.province {base} ORDER BY d.id LIMIT ?",
-                                    [*base_args, left]):
-                left -= 1
-                for name, value in zip(FACETS, row, strict=True):
-                    if value not in ("", 0, None):
-                        counts[name][str(value)] += 1
-        return {name: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:12] for name, c in counts.items()}
+    def latest(self, n: int = 10) -> list[str]:
+        """The IRIs of the documents indexed last among those ingested (rank ≥ 2), newest first."""
+        searcher = self.index.searcher()
+        q = tantivy.Query.range_query(self.schema, "rank", tantivy.FieldType.Unsigned, 2, 3)
+        found = searcher.search(q, n, count=False, order_by_field="seq")
+        return [searcher.doc(a)["iri"][0] for _, a in found.hits]
 
     def close(self) -> None:
-        conn = self._memory or getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
+        """Nothing to release: tantivy closes its files when the index goes."""

@@ -62,7 +62,9 @@ class GraphStore:
             else:
                 self.ox = ox.Store()
         except OSError as e:
-            raise StoreError(f"cannot open the store at {path}: {e}") from None
+            hint = (" (another process has it open — a running `vanban serve`? `vanban ingest` and `remove` "
+                    "write through it with --server URL)") if "lock" in str(e).lower() else ""
+            raise StoreError(f"cannot open the store at {path}: {e}{hint}") from None
         self.read_only = False
         self._known: dict[str, Any] = {}
         self.recovered = self._recover()

@@ -159,3 +159,11 @@ def test_a_symbol_typed_any_way_finds_it(sym: tuple[int, str, str], shape: str, 
                      Node(B + "x/other/bc/2021/77777", "k-77777", "77777-BC/XX", "BC", 2021)]))
     typed = shape.format(n=n, k=k, o=o)
     assert s.search(Query(typed.lower() if lower else typed), 5).iris[:1] == [iri]
+
+
+def test_an_absurd_offset_is_an_empty_page_not_a_crash(found: SearchIndex) -> None:
+    """tantivy allocates offset + limit slots (and aborts the process on an absurd one): an offset past
+    the matches is never asked of it."""
+    assert found.search(Query("nghi quyet"), 100_000, 10**17).iris == []
+    assert found.search(Query(""), 5, 10**17).total == len(NODES)
+    assert found.search(Query("57"), 1, 1).iris  # the second of two own-number matches

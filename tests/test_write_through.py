@@ -12,7 +12,11 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from servers import ROOT, serve
+
+from graph.errors import StoreError
+from graph.store import GraphStore
 
 NEW = ("ĐẢNG CỘNG SẢN VIỆT NAM\nTỈNH ỦY LAI CHÂU\nSố 44-KH/TU\nLai Châu, ngày 5 tháng 3 năm 2024\n"
        "KẾ HOẠCH\ntriển khai công tác công đoàn\nThực hiện Nghị quyết số 02-NQ/TW ngày 12/6/2021 của Bộ Chính trị "
@@ -58,6 +62,9 @@ def test_cli_writes_through_the_running_server(tmp_path: Path) -> None:
         rm = cli("remove", "--store", str(store), str(new))
         assert rm.returncode == 0, rm.stderr
         assert httpx.get(server.base + "/api/documents", params={"q": "44 kh tu"}).json()["items"] == []
+        # opening the store for writing beside the server says what to do instead
+        with pytest.raises(StoreError, match="--server URL"):
+            GraphStore(store)
         # a wrong token for an explicit server is refused with one line
         bad = cli("ingest", "--quiet", "--store", str(store), "--server", server.base, "--token", "nope", str(new))
         assert bad.returncode == 2 and "403" in bad.stderr and bad.stderr.count("\n") == 2
