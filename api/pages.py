@@ -35,6 +35,7 @@ from graph.errors import UnknownDocument
 from graph.lineage import RELATIONS
 from graph.search import FACETS, scope_of
 from graph.search import Query as SearchQuery
+from graph.validity import validity
 from graph.vocab import load
 
 from .deps import current_index, current_search
@@ -54,7 +55,6 @@ ASSETS = {
 }
 LANGS = ("vi", "en")
 PAGE_SIZE = 20
-VALIDITY_RELATIONS = ("replaces", "repeals", "amends", "corrects")
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(HERE / "templates"), undefined=StrictUndefined,
@@ -203,9 +203,10 @@ async def document(request: Request, key: Key) -> StreamingResponse:
     def gather() -> dict[str, Any]:
         doc = details(store, idx, key, 50, with_claims=False)
         iri = doc["iri"]
-        validity = [c for c in doc["cited_by"] if c["relation"] in VALIDITY_RELATIONS]
+        status = validity(idx, key)
         quoted = {q["stated_in"] for c in doc["cites"] + doc["cited_by"] for q in c["evidence"][:1]}
-        return {"doc": doc, "sources": sources.sources_of(store, iri), "validity": validity,
+        quoted |= {q["stated_in"] for a in status["acts"] for q in a["evidence"][:1]}
+        return {"doc": doc, "sources": sources.sources_of(store, iri), "validity": status,
                 "province": scope_of(iri)[0], "quote_sources": _sources_for(request, quoted),
                 "in_conflict": store.count(f"?c a vb:Conflict ; vb:about <{iri}>") > 0,
                 "load_claims": lambda: claims_of(store, idx, iri),

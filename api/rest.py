@@ -27,6 +27,7 @@ from graph.documents import (
 from graph.errors import QueryError, ServerBusy, UnknownDocument
 from graph.export import FORMATS, export
 from graph.search import Query as SearchQuery
+from graph.validity import parse_at, validity
 
 from .deps import StoreDep, current_index, current_search
 from .errors import ERRORS
@@ -126,6 +127,15 @@ async def get_basis(request: Request, key: str, relations: Relations = None,
                     depth: Depth = 10, limit: Limit = 50, cursor: Cursor = None,
                     evidence: Evidence = True) -> dict[str, Any]:
     return await _walk(request, key, True, relations, depth, limit, cursor, evidence)
+
+
+@router.get("/documents/{key}/validity", operation_id="get_validity",
+            summary="Whether a document is in force (as of a date), and every act on it with its evidence")
+async def get_validity(request: Request, key: str,
+                       at: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$",
+                                                       description="as of this date (YYYY-MM-DD)")] = None,
+                       ) -> dict[str, Any]:
+    return {"ok": True} | validity(current_index(request), key, parse_at(at))
 
 
 @router.get("/path", operation_id="get_path", summary="The chain of relations between two documents")

@@ -99,6 +99,24 @@ def measure_search(idx: LineageIndex, path: Path, repeat: int = 200) -> dict[str
     return out
 
 
+def measure_validity(idx: LineageIndex, repeat: int = 200) -> dict[str, Any]:
+    """Validity of random documents and of the most acted-on ones (target p95 ≤ 5 ms at 1M)."""
+    from graph.validity import validity
+
+    rnd = random.Random(SEED)
+    keys = idx.nodes.columns["key"]
+    acts = {REL_ID[r] for r in ("replaces", "repeals", "amends")}
+    acted = [b for a in rnd.sample(range(len(idx.nodes)), min(len(idx.nodes), 50_000))
+             for b, r in idx.out[a] if r in acts][:repeat]
+    picked = [keys[n] for n in rnd.sample(range(len(idx.nodes)), min(repeat, len(idx.nodes)))]
+    picked += [keys[n] for n in acted]
+    it = iter(range(10**9))
+    big = landmark(idx)  # every one of its tens of thousands of citing edges is looked at
+    return {"documents": len(picked), "acted_on": len(acted),
+            **timed(lambda: validity(idx, picked[next(it) % len(picked)]), len(picked)),
+            "landmark": timed(lambda: validity(idx, big), 20)}
+
+
 def landmark(idx: LineageIndex) -> str:
     impl = {REL_ID["implements"], REL_ID["guides"]}
     inc = idx.inc
@@ -168,7 +186,8 @@ def browser_paint(base: str, key: str) -> dict[str, Any]:
 
 def measure(store: Path, repeat: int = 200, pages: bool = True) -> dict[str, Any]:
     idx = LineageIndex.open(GraphStore.open_read_only(store), Path(str(store) + ".lineage"))
-    out = {"search": measure_search(idx, Path(str(store) + ".search"), repeat)}
+    out = {"search": measure_search(idx, Path(str(store) + ".search"), repeat),
+           "validity": measure_validity(idx, repeat)}
     if not pages:
         return out
     key = landmark(idx)
@@ -187,6 +206,10 @@ def table(r: dict[str, Any]) -> str:
              f"{'search p50/p95':<46}{s['all']['p50_ms']}/{s['all']['p95_ms']} ms  (target p95 ≤ 20 ms at 1M)"]
     for kind, d in s["by_kind"].items():
         lines.append(f"  {kind:<44}{d['p50_ms']}/{d['p95_ms']} ms")
+    v = r["validity"]
+    lines.append(f"{'validity p50/p95':<46}{v['p50_ms']}/{v['p95_ms']} ms  (target p95 ≤ 5 ms at 1M; "
+                 f"{v['documents']} documents, {v['acted_on']} acted on)")
+    lines.append(f"{'validity of the landmark p50/p95':<46}{v['landmark']['p50_ms']}/{v['landmark']['p95_ms']} ms")
     lines.append(f"pages of {pg['document']} ({pg['implementers']} implementers), time to first byte p50/p95:")
     lines.append(f"  {'document page, first request':<44}{pg['document_page_first_ms']} ms")
     for name in ("document page", "diagram data", "lineage CSV, first byte", "search page", "home page"):
@@ -205,7 +228,8 @@ def main() -> int:
     ap.add_argument("--search-only", action="store_true", help="search only, no server")
     a = ap.parse_args()
     result = measure(a.store, a.repeat, pages=not a.search_only)
-    print(table(result) if "pages" in result else json.dumps(result, indent=1))
+    print(table(result) if "pages" in result else json.dumps({k: result[k] for k in ("validity",)} |
+                                                             {"search": result["search"]["all"]}, indent=1))
     Path(str(a.store) + ".pages.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
     return 0
 

@@ -26,6 +26,7 @@ from .read import Reading, ReadLimits, read, read_file
 from .service import Indexes, ingest_files, local_token, remove_files, running_server
 from .sparql_check import Bounds, check
 from .store import GraphStore
+from .validity import parse_at, validity
 from .vocab import load
 
 
@@ -272,15 +273,9 @@ def cmd_lineage(args: argparse.Namespace) -> int:
     """Print what implements a document (--down, the default) or what it rests on (--up), as a tree."""
     store = _open_for_reading(args)
     idx = LineageIndex.open(store, _lineage_path(args))
-    key = args.ref
-    if key not in idx.keys and key not in idx.ids:
-        found = [c for r in resolve(idx, args.ref) for c in r["candidates"]]
-        if not found:
-            print(f"vanban: no document matches {args.ref!r}", file=sys.stderr)
-            return 2
-        if len(found) > 1:
-            print(f"vanban: {args.ref!r} is ambiguous: " + ", ".join(c["key"] for c in found), file=sys.stderr)
-        key = found[0]["key"]
+    key = _resolved_key(idx, args.ref)
+    if key is None:
+        return 2
     rels = relation_set(args.relations.split(",") if args.relations else None,
                         DEFAULT_UP if args.up else DEFAULT_DOWN)
     page = lineage_page(idx, key, upward=args.up, relations=rels, depth=args.depth, limit=args.limit,
@@ -299,6 +294,43 @@ def cmd_lineage(args: argparse.Namespace) -> int:
         print(f"{'    ' * item['depth']}└─ {item['symbol'] or item['key']}  {item['date'] or ''}  ({why})")
     if page.next_cursor:
         print(f"… more (raise --limit; shown {len(page.items)})")
+    return 0
+
+
+def _resolved_key(idx: LineageIndex, ref: str) -> str | None:
+    """A key, an IRI or a reference read with the grammar (the first candidate; ambiguity said)."""
+    if ref in idx.keys or ref in idx.ids:
+        return ref
+    found = [c for r in resolve(idx, ref) for c in r["candidates"]]
+    if not found:
+        print(f"vanban: no document matches {ref!r}", file=sys.stderr)
+        return None
+    if len(found) > 1:
+        print(f"vanban: {ref!r} is ambiguous: " + ", ".join(c["key"] for c in found), file=sys.stderr)
+    return str(found[0]["key"])
+
+
+def cmd_validity(args: argparse.Namespace) -> int:
+    """Print whether a document is in force (as of --at) and every act on it, with the sentence."""
+    store = _open_for_reading(args)
+    idx = LineageIndex.open(store, _lineage_path(args))
+    key = _resolved_key(idx, args.ref)
+    if key is None:
+        return 2
+    got = validity(idx, key, parse_at(args.at))
+    if args.json:
+        print(json.dumps(got, ensure_ascii=False, indent=1))
+        return 0
+    d = got["document"]
+    when = f" (as of {got['at']})" if got["at"] else ""
+    print(f"{d['symbol'] or d['key']}: {got['status'].replace('_', ' ')}{when}")
+    for act in got["acts"] + got["later"]:
+        by = act["by"]
+        later = " [later]" if act in got["later"] else ""
+        part = " (part of it)" if act["partial"] else ""
+        print(f"  {act['relation']}{part} by {by['symbol'] or by['key']} {act['date'] or ''}{later}")
+        for q in act["evidence"][:1]:
+            print(f"    “{q['quote'][:300]}” ({q['stated_in']})")
     return 0
 
 
@@ -404,6 +436,12 @@ def build_parser() -> argparse.ArgumentParser:
     li.add_argument("--relations", default=None, help="comma-separated, e.g. implements,guides")
     li.add_argument("--json", action="store_true")
     _store_options(li)
+    va = sub.add_parser("validity", help="whether a document is in force (as of a date), with the evidence")
+    va.add_argument("ref", help="a key or a reference (\"Quy định 124-QĐ/TW\")")
+    va.add_argument("--at", default=None, metavar="YYYY-MM-DD", help="as of this date")
+    va.add_argument("--json", action="store_true")
+    _store_options(va)
+    va.set_defaults(func=cmd_validity)
     li.set_defaults(func=cmd_lineage)
     ex2 = sub.add_parser("export", help="export the graph (or a lineage subgraph) for Gephi, Neo4j, Cytoscape…")
     ex2.add_argument("--format", required=True, choices=list(FORMATS))

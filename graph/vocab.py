@@ -82,6 +82,7 @@ class Vocabulary:
     markings: tuple[tuple[str, str, str], ...] = ()  # (phrase, level, example): security markings
     companions: tuple[tuple[str, str], ...] = ()  # (word, example): urgency stamps beside a marking
     search_stops: tuple[tuple[str, str], ...] = ()  # (word, example): dropped from search queries
+    partial_acts: tuple[tuple[str, str], ...] = ()  # (word, example): an act on part of a document
 
     def kind_words(self, kind: str) -> tuple[str, ...]:
         """Every name a kind is written with (QĐ: Quyết định and Quy định), for search."""
@@ -217,6 +218,7 @@ def load(folder: Path = VOCAB_DIR) -> Vocabulary:
     header = _load(folder / "header.toml")
     marks = _load(folder / "markings.toml") if (folder / "markings.toml").exists() else {}
     search = _load(folder / "search.toml") if (folder / "search.toml").exists() else {}
+    validity = _load(folder / "validity.toml") if (folder / "validity.toml").exists() else {}
     return Vocabulary(
         codes=codes,
         words=words,
@@ -231,4 +233,5 @@ def load(folder: Path = VOCAB_DIR) -> Vocabulary:
         markings=_triples(marks.get("marking", []), ("phrase", "level", "example"), "markings.toml"),
         companions=_pairs(marks.get("companion", []), ("word", "example"), "markings.toml"),
         search_stops=_pairs(search.get("stop", []), ("word", "example"), "search.toml"),
+        partial_acts=_pairs(validity.get("partial", []), ("word", "example"), "validity.toml"),
     )

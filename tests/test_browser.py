@@ -161,7 +161,9 @@ def test_upload_then_search(page: Any, server: Server, shots: Path, tmp_path: Pa
     f = tmp_path / "77-KH-TU.txt"
     f.write_text(NEW, encoding="utf-8")
     word = tmp_path / "78-KH-TU.docx"  # a Word file: read as the text is
-    word.write_bytes(docx("".join(para(line) for line in NEW.replace("77-KH", "78-KH").splitlines())))
+    replacing = NEW.replace("77-KH", "78-KH").replace("ngày 9 tháng 4", "ngày 20 tháng 5") + (
+        "Kế hoạch này thay thế Kế hoạch số 77-KH/TU ngày 9/4/2024 của Ban Thường vụ Tỉnh ủy.\n")
+    word.write_bytes(docx("".join(para(line) for line in replacing.splitlines())))
     pg.set_input_files("#files", [str(f), str(word)])
     pg.click("#review")
     pg.wait_for_selector("#results tbody tr:nth-child(2)", timeout=30_000)
@@ -175,3 +177,9 @@ def test_upload_then_search(page: Any, server: Server, shots: Path, tmp_path: Pa
     pg.goto(server.base + "/documents/tw-nq-2021-02")
     wait_diagram(pg)
     assert "77-KH/TU" in pg.evaluate("window.vanbanDiagram.nodes().map(n => n.data('label')).join(' ')")
+    # the replaced plan: its validity badge, and the act with the sentence that says so
+    pg.goto(server.base + "/documents/lai-chau-tu-kh-2024-77")
+    assert "bị thay thế" in pg.inner_text("#validity-badge")
+    acts = pg.inner_text("#validity-acts")
+    assert "78-KH/TU" in acts and "thay thế Kế hoạch số 77-KH/TU" in acts
+    pg.screenshot(path=str(shots / "validity.png"))

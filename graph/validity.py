@@ -1,0 +1,146 @@
+"""Whether a document is still in force, derived from the graph with its evidence: the documents that
+replace, repeal, amend or correct it (whoever states it: "Quy định 366-QĐ/TW … thay thế Quy định
+124-QĐ/TW" counts wherever it is written), each with the sentence that says so, and as of a date.
+
+An act on part of a document ("bãi bỏ Điều 20 … Quyết định số 11/2005/QĐ-TTg") makes it partly
+replaced or repealed, not replaced: the words that say so are data (`data/vocab/validity.toml`).
+Statuses, strongest first: repealed, replaced, partly repealed, partly replaced, amended, in force
+(nothing in the store acts on it), not yet issued (as of a date before its own).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from .documents import find, summary
+from .errors import QueryError
+from .lineage import REL_ID, RELATIONS, LineageIndex
+from .text import strip_marks
+from .vocab import load
+
+ACTS = ("repeals", "replaces", "amends", "corrects")
+STATUS_ORDER = ("repealed", "replaced", "partly_repealed", "partly_replaced", "amended", "corrected", "in_force")
+_STATUS = {("repeals", False): "repealed", ("replaces", False): "replaced", ("repeals", True): "partly_repealed",
+           ("replaces", True): "partly_replaced", ("amends", False): "amended", ("amends", True): "amended",
+           ("corrects", False): "corrected", ("corrects", True): "corrected"}
+
+
+@dataclass(frozen=True)
+class Act:
+    """One document acting on another, and the sentences that say so."""
+
+    by: int
+    relation: str
+    partial: bool
+    quotes: tuple[dict[str, Any], ...]
+
+
+def parse_at(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise QueryError(f"bad date {value[:40]!r}: give YYYY-MM-DD") from None
+
+
+@lru_cache(maxsize=1)
+def _partial_words() -> re.Pattern[str]:
+    words = sorted((strip_marks(w) for w, _ in load().partial_acts), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b") if words else re.compile(r"(?!)")
+
+
+@lru_cache(maxsize=1)
+def _cues() -> re.Pattern[str]:
+    phrases = sorted({strip_marks(c.phrase) for c in load().cues if c.relation in ACTS}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(p) for p in phrases)) if phrases else re.compile(r"(?!)")
+
+
+def is_partial(sentence: str, target: str) -> bool:
+    """Whether the sentence acts on part of `target` (a symbol or a number): a word of validity.toml
+    between the last acting cue before the target and the target itself."""
+    text, wanted = strip_marks(sentence), strip_marks(target)
+    at = text.find(wanted)
+    if at < 0:
+        return False
+    cues = [m.end() for m in _cues().finditer(text, 0, at)]
+    window = text[cues[-1] if cues else max(0, at - 120) : at]
+    return _partial_words().search(window) is not None
+
+
+def acts_on(index: LineageIndex, n: int) -> list[Act]:
+    """Every document that acts on document n, from the index (no store read)."""
+    c = index.nodes.columns
+    target = c["symbol"][n] or c["key"][n].rsplit("-", 1)[-1]
+    found = []
+    for j in _acting_edges(index, n):
+        a, r = index.inc.dst[j], index.inc.rel[j]
+        rel = RELATIONS[r]
+        quotes = index.quotes(a, n, r)
+        keys = c["key"]
+        found.append(Act(a, rel, any(is_partial(q.text, target) for q in quotes) if quotes else False,
+                         tuple({"quote": q.text, "stated_in": keys[q.stated_in], "start": q.start, "end": q.end}
+                               for q in quotes)))
+    return found
+
+
+def _acting_edges(index: LineageIndex, n: int) -> list[int]:
+    """Positions of the acting edges in n's incoming row, found by a byte search per act (a landmark's
+    row holds 40,000 implementing edges and maybe none that acts on it)."""
+    lo, hi = index.inc.ptr[n], index.inc.ptr[n + 1]
+    row = bytes(memoryview(index.inc.rel)[lo:hi].cast("B"))
+    found = []
+    for r in (REL_ID[act] for act in ACTS):
+        at = row.find(r)
+        while at >= 0:
+            found.append(lo + at)
+            at = row.find(r, at + 1)
+    return sorted(found)
+
+
+def _date_of(index: LineageIndex, n: int) -> date | None:
+    """A document's date, or the first day of its year when only the year is known (its key carries
+    it): an act of 2025 cannot be in force on 2024-01-01, whatever its day."""
+    raw = index.nodes.columns["date"][n]
+    try:
+        if raw:
+            return date.fromisoformat(raw)
+    except ValueError:
+        pass
+    year = index.nodes.years[n]
+    return date(year, 1, 1) if year else None
+
+
+def validity(index: LineageIndex, key: str, at: date | None = None) -> dict[str, Any]:
+    """The status of a document (as of `at`, or now) and every act on it, each with its evidence; an act
+    by a document dated after `at` is listed as later, one whose date is unknown counts and says so."""
+    n = find(index, key)
+    own = _date_of(index, n)
+    counted: list[dict[str, Any]] = []
+    later: list[dict[str, Any]] = []
+    for act in acts_on(index, n):
+        when = _date_of(index, act.by)
+        row = {"relation": act.relation, "partial": act.partial, "by": summary(index, act.by),
+               "date": when.isoformat() if when else None, "evidence": list(act.quotes)}
+        (later if at is not None and when is not None and when > at else counted).append(row)
+    if at is not None and own is not None and own > at:
+        status = "not_yet_issued"
+    else:
+        statuses = [_STATUS[(r["relation"], r["partial"])] for r in counted]
+        status = min(statuses, key=STATUS_ORDER.index) if statuses else "in_force"
+    return {"document": summary(index, n), "status": status, "at": at.isoformat() if at else None,
+            "in_force": status not in ("repealed", "replaced", "not_yet_issued"),
+            "acts": sorted(counted, key=lambda r: (STATUS_ORDER.index(_STATUS[(r["relation"], r["partial"])]),
+                                                   r["date"] or "")),
+            "later": later,
+            "known": bool(counted or later)}
+
+
+def acted_on(index: LineageIndex, relations: tuple[str, ...] = ("replaces", "repeals")) -> list[int]:
+    """Every document that some document replaces or repeals (in index order)."""
+    wanted = {REL_ID[r] for r in relations}
+    return sorted({b for a in range(len(index.nodes)) for b, r in index.out[a] if r in wanted})

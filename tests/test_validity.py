@@ -1,0 +1,99 @@
+"""Validity derived from the graph: acts on a document (whoever states them), partial acts, as of a date;
+on the real corpus, 124-QĐ/TW of 2023 replaced by 366-QĐ/TW with the sentence that says so."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from graph.ingest import ingest
+from graph.lineage import REL_ID, LineageIndex, Node
+from graph.store import GraphStore
+from graph.validity import is_partial, validity
+from graph.vocab import load
+
+B = "https://w3id.org/vanban/doc/"
+
+
+@pytest.mark.parametrize(("word", "example"), load().partial_acts)
+def test_partial_words_examples(word: str, example: str) -> None:
+    sentence, target = (x.strip() for x in example.split("→"))
+    assert is_partial(sentence, target), (word, example)
+    bare = sentence
+    for w, _ in sorted(load().partial_acts, key=lambda e: -len(e[0])):  # the words are what make it partial
+        bare = re.sub(rf"\b{re.escape(w)}\b", "", bare, flags=re.IGNORECASE)
+    assert not is_partial(bare, target), bare
+
+
+@pytest.mark.parametrize(("sentence", "target"), [
+    ("Quyết định này thay thế Quyết định số 25/2008/QĐ-UBND, ngày 15/5/2008", "25/2008/QĐ-UBND"),
+    ("đ) Bãi bỏ Nghị quyết số 169/2024/QH15 ngày 30 tháng 11 năm 2024 của Quốc hội", "169/2024/QH15"),
+    ("Điều 3. Quyết định này có hiệu lực kể từ ngày ký và thay thế Quyết định số 42/QĐ-VTLTNN", "42/QĐ-VTLTNN"),
+    ("Hướng dẫn này thay thế Hướng dẫn số 01-HD/TW, ngày 28/9/2021 của Ban Bí thư", "01-HD/TW"),
+])
+def test_whole_acts_are_not_partial(sentence: str, target: str) -> None:
+    """`Điều 3.` before the cue does not make the act partial: only words between the cue and the target."""
+    assert not is_partial(sentence, target)
+
+
+def synthetic() -> LineageIndex:
+    nodes = [Node(B + "tw/qd/2023/124", "tw-qd-2023-124", "124-QĐ/TW", "QĐ", 2023, "2023-02-02"),
+             Node(B + "tw/qd/2025/366", "tw-qd-2025-366", "366-QĐ/TW", "QĐ", 2025, "2025-08-30"),
+             Node(B + "cp/nd/2020/10", "cp-nd-2020-10", "10/2020/NĐ-CP", "NĐ", 2020, "2020-01-10"),
+             Node(B + "cp/nd/2022/5", "cp-nd-2022-5", "5/2022/NĐ-CP", "NĐ", 2022, "2022-03-01"),
+             Node(B + "tw/nq/2021/2", "tw-nq-2021-2", "02-NQ/TW", "NQ", 2021, "2021-06-12")]
+    edges = [(1, 0, REL_ID["replaces"]), (3, 2, REL_ID["repeals"]), (3, 2, REL_ID["amends"])]
+    found = {(1, 0, REL_ID["replaces"]): [(1, 10, 20, "Quy định này thay thế Quy định 124-QĐ/TW".encode())],
+             (3, 2, REL_ID["repeals"]): [(3, 5, 9, "Bãi bỏ Điều 4 Nghị định số 10/2020/NĐ-CP".encode())]}
+    return LineageIndex.from_parts(nodes, edges, "s", found)
+
+
+def test_statuses_and_as_of() -> None:
+    idx = synthetic()
+    got = validity(idx, "tw-qd-2023-124")
+    assert got["status"] == "replaced" and not got["in_force"]
+    assert got["acts"][0]["by"]["symbol"] == "366-QĐ/TW" and "thay thế" in got["acts"][0]["evidence"][0]["quote"]
+    assert validity(idx, "tw-qd-2023-124", date(2024, 1, 1))["status"] == "in_force"  # 366 came later
+    assert validity(idx, "tw-qd-2023-124", date(2024, 1, 1))["later"][0]["by"]["key"] == "tw-qd-2025-366"
+    assert validity(idx, "tw-qd-2023-124", date(2022, 12, 31))["status"] == "not_yet_issued"
+    part = validity(idx, "cp-nd-2020-10")
+    assert part["status"] == "partly_repealed" and part["in_force"] and len(part["acts"]) == 2
+    assert validity(idx, "tw-nq-2021-2") == validity(idx, "tw-nq-2021-2") and \
+        validity(idx, "tw-nq-2021-2")["status"] == "in_force" and not validity(idx, "tw-nq-2021-2")["known"]
+
+
+@pytest.fixture(scope="module")
+def real(shared: Path) -> GraphStore:
+    store = GraphStore()
+    ingest([shared / "corpus" / "real"], store, workers=1)
+    return store
+
+
+def test_124_qd_tw_replaced_by_366_on_the_real_corpus(real: GraphStore) -> None:
+    idx = LineageIndex.build(real)
+    got = validity(idx, "tw-qd-2023-124")
+    assert got["status"] == "replaced"
+    act = got["acts"][0]
+    assert act["by"]["symbol"] == "366-QĐ/TW" and act["relation"] == "replaces"
+    assert "thay thế Quy định 124-QĐ/TW" in act["evidence"][0]["quote"]
+    assert validity(idx, "tw-qd-2023-124", date(2024, 6, 1))["status"] == "in_force"
+    partly = validity(idx, "ttg-qd-2005-11")  # "Bãi bỏ Điều 20 Quy chế … kèm theo Quyết định số 11/2005/QĐ-TTg"
+    assert partly["status"] == "partly_repealed"
+
+
+def test_validity_route_and_page(real: GraphStore) -> None:
+    from api.app import create_app
+    from api.settings import Settings
+
+    with TestClient(create_app(Settings(store=None, query_processes=False), real)) as c:
+        got = c.get("/api/documents/tw-qd-2023-124/validity").json()
+        assert got["ok"] and got["status"] == "replaced"
+        assert c.get("/api/documents/tw-qd-2023-124/validity", params={"at": "2024-01-01"}).json()["status"] == \
+            "in_force"
+        assert c.get("/api/documents/tw-qd-2023-124/validity", params={"at": "2024-13-01"}).status_code in (400, 422)
+        page = c.get("/documents/tw-qd-2023-124", headers={"accept": "text/html"}).text
+        assert 'class="badge validity status-replaced"' in page and "366-QĐ/TW" in page[page.index("validity-acts"):]
