@@ -98,7 +98,7 @@ PageRenderer = Callable[[Request, int, str], Response]
 def wants_page(request: Request) -> bool:
     """A browser asking for a page (not the API, not a script's fetch of JSON)."""
     path = request.url.path
-    return not path.startswith(API_PATHS) and not path.endswith((".json", ".csv")) \
+    return not path.startswith(API_PATHS) and not path.endswith((".json", ".csv", ".atom")) \
         and "text/html" in request.headers.get("accept", "")
 
 

@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from graph import diagram, sources
+from graph.coverage import coverage
 from graph.documents import (
     claims_of,
     conflicts,
@@ -32,6 +33,7 @@ from graph.documents import (
     summary,
 )
 from graph.errors import UnknownDocument
+from graph.feeds import document_feed, new_feed
 from graph.lineage import RELATIONS
 from graph.search import FACETS, scope_of
 from graph.search import Query as SearchQuery
@@ -210,6 +212,7 @@ async def document(request: Request, key: Key) -> StreamingResponse:
                 "province": scope_of(iri)[0], "quote_sources": _sources_for(request, quoted),
                 "in_conflict": store.count(f"?c a vb:Conflict ; vb:about <{iri}>") > 0,
                 "load_claims": lambda: claims_of(store, idx, iri),
+                "load_coverage": lambda: coverage(idx, key),
                 "table_up": diagram.table_page(idx, key, True), "table_down": diagram.table_page(idx, key, False),
                 "totals": {"up": diagram.lineage_size(idx, key, True), "down": diagram.lineage_size(idx, key, False)}}
 
@@ -317,6 +320,28 @@ def _chain_elements(chain: dict[str, Any]) -> dict[str, Any]:
         edges.append({"id": f"e{i}", "source": s["from"]["key"], "target": s["to"]["key"], "relation": s["relation"],
                       "quotes": s["evidence"]})
     return {"nodes": list(nodes.values()), "edges": edges}
+
+
+ATOM_MEDIA = "application/atom+xml; charset=utf-8"
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+@router.get("/feeds/new.atom")
+async def feed_new(request: Request) -> Response:
+    idx = current_index(request)
+    body = await asyncio.to_thread(new_feed, request.app.state.store, idx, current_search(request), _base(request))
+    return Response(body, media_type=ATOM_MEDIA)
+
+
+@router.get("/feeds/documents/{key}.atom")
+async def feed_document(request: Request, key: Key) -> Response:
+    idx = current_index(request)
+    body = await asyncio.to_thread(document_feed, request.app.state.store, idx, current_search(request), key,
+                                   _base(request))
+    return Response(body, media_type=ATOM_MEDIA)
 
 
 @router.get("/conflicts")

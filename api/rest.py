@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
 from graph import sources
+from graph.coverage import coverage, coverage_csv
 from graph.documents import (
     DEFAULT_DOWN,
     DEFAULT_UP,
@@ -27,7 +29,7 @@ from graph.documents import (
 from graph.errors import QueryError, ServerBusy, UnknownDocument
 from graph.export import FORMATS, export
 from graph.search import Query as SearchQuery
-from graph.validity import parse_at, validity
+from graph.validity import validity
 
 from .deps import StoreDep, current_index, current_search
 from .errors import ERRORS
@@ -132,10 +134,20 @@ async def get_basis(request: Request, key: str, relations: Relations = None,
 @router.get("/documents/{key}/validity", operation_id="get_validity",
             summary="Whether a document is in force (as of a date), and every act on it with its evidence")
 async def get_validity(request: Request, key: str,
-                       at: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$",
-                                                       description="as of this date (YYYY-MM-DD)")] = None,
+                       at: Annotated[date | None, Query(description="as of this date (YYYY-MM-DD)")] = None,
                        ) -> dict[str, Any]:
-    return {"ok": True} | validity(current_index(request), key, parse_at(at))
+    return {"ok": True} | validity(current_index(request), key, at)
+
+
+@router.get("/documents/{key}/coverage", operation_id="get_coverage", response_model=None,
+            summary="Who has implemented a document: by level and province (as provinces stand since 2025), "
+                    "lags, provinces without, timeline")
+async def get_coverage(request: Request, key: str, format: Literal["json", "csv"] = "json") -> Any:
+    found = await asyncio.to_thread(coverage, current_index(request), key)
+    if format == "csv":
+        return Response(coverage_csv(found), media_type="text/csv; charset=utf-8", headers={
+            "content-disposition": f'attachment; filename="vanban-{key}-coverage.csv"'})
+    return {"ok": True} | found
 
 
 @router.get("/path", operation_id="get_path", summary="The chain of relations between two documents")

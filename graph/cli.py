@@ -15,6 +15,7 @@ from typing import TextIO
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
 from .client import Server, ServerError, ingest_via, remove_via
+from .coverage import coverage, coverage_csv
 from .documents import DEFAULT_DOWN, DEFAULT_UP, lineage_page, relation_set, resolve
 from .errors import InputError, VanbanError
 from .export import FORMATS, export
@@ -334,6 +335,33 @@ def cmd_validity(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """Print who has implemented a document, by level and province, with lags (or the CSV)."""
+    store = _open_for_reading(args)
+    idx = LineageIndex.open(store, _lineage_path(args))
+    key = _resolved_key(idx, args.ref)
+    if key is None:
+        return 2
+    got = coverage(idx, key)
+    if args.csv:
+        sys.stdout.write(coverage_csv(got))
+        return 0
+    if args.json:
+        print(json.dumps(got, ensure_ascii=False, indent=1))
+        return 0
+    d = got["document"]
+    print(f"{d['symbol'] or d['key']} {d['date'] or ''}: {got['implementers']} implementing documents")
+    for lv in got["by_level"]:
+        print(f"  {lv['level']:<11} {lv['documents']:>7}  median lag {lv['median_lag_days']} days")
+    for row in got["provinces"]:
+        first = row["first"]
+        print(f"  {row['province']:<16} {row['documents']:>6}  first {first['symbol'] or first['key']} "
+              f"{first['date'] or '?'}  lag {row['lag_days']} days")
+    if got["provinces_without"]:
+        print("  none yet: " + ", ".join(got["provinces_without"]))
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     store = _open_for_reading(args)
     idx = LineageIndex.open(store, _lineage_path(args))
@@ -442,6 +470,12 @@ def build_parser() -> argparse.ArgumentParser:
     va.add_argument("--json", action="store_true")
     _store_options(va)
     va.set_defaults(func=cmd_validity)
+    co = sub.add_parser("coverage", help="who has implemented a document: by level and province, with lags")
+    co.add_argument("ref", help="a key or a reference (\"Nghị quyết 02-NQ/TW\")")
+    co.add_argument("--csv", action="store_true", help="the provinces table as CSV")
+    co.add_argument("--json", action="store_true")
+    _store_options(co)
+    co.set_defaults(func=cmd_coverage)
     li.set_defaults(func=cmd_lineage)
     ex2 = sub.add_parser("export", help="export the graph (or a lineage subgraph) for Gephi, Neo4j, Cytoscape…")
     ex2.add_argument("--format", required=True, choices=list(FORMATS))

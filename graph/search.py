@@ -348,5 +348,14 @@ class SearchIndex:
         found = searcher.search(q, n, count=False, order_by_field="seq")
         return [searcher.doc(a)["iri"][0] for _, a in found.hits]
 
+    def newest(self, iris: list[str], n: int) -> list[str]:
+        """Of these documents, the `n` indexed last, newest first (change feeds)."""
+        if not iris:
+            return []
+        searcher = self.index.searcher()
+        q = tantivy.Query.term_set_query(self.schema, "iri", iris)
+        found = searcher.search(q, n, count=False, order_by_field="seq")
+        return [searcher.doc(a)["iri"][0] for _, a in found.hits]
+
     def close(self) -> None:
         """Nothing to release: tantivy closes its files when the index goes."""

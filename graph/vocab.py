@@ -47,6 +47,16 @@ class IssuerCode:
     party: bool
     scope: str
     example: str
+    level: str = "province"  # central, ministry, province, district, grassroots (coverage)
+
+
+@dataclass(frozen=True)
+class Province:
+    """A province or centrally-run city as it stands since 2025, and the former ones merged into it."""
+
+    name: str
+    merged: tuple[str, ...]
+    example: str
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,7 @@ class Vocabulary:
     companions: tuple[tuple[str, str], ...] = ()  # (word, example): urgency stamps beside a marking
     search_stops: tuple[tuple[str, str], ...] = ()  # (word, example): dropped from search queries
     partial_acts: tuple[tuple[str, str], ...] = ()  # (word, example): an act on part of a document
+    provinces: tuple[Province, ...] = ()
 
     def kind_words(self, kind: str) -> tuple[str, ...]:
         """Every name a kind is written with (QĐ: Quyết định and Quy định), for search."""
@@ -153,6 +164,14 @@ def _triples(entries: list[dict[str, Any]], keys: tuple[str, str, str], file: st
     return tuple((_need(e, keys[0], file), _need(e, keys[1], file), _need(e, keys[2], file)) for e in entries)
 
 
+def _province(entry: dict[str, Any]) -> Province:
+    merged = entry.get("merged", [])
+    if not isinstance(merged, list):
+        raise VocabularyError(f"provinces.toml: `merged` of {entry!r} is not a list")
+    return Province(_need(entry, "name", "provinces.toml"), tuple(str(m) for m in merged),
+                    _need(entry, "example", "provinces.toml"))
+
+
 @lru_cache(maxsize=4)
 def load(folder: Path = VOCAB_DIR) -> Vocabulary:
     """Read every vocabulary file of `folder`; raise VocabularyError on a malformed entry."""
@@ -186,6 +205,7 @@ def load(folder: Path = VOCAB_DIR) -> Vocabulary:
             party=bool(e.get("party")),
             scope=_need(e, "scope", "issuers.toml"),
             example=_need(e, "example", "issuers.toml"),
+            level=str(e.get("level") or "province"),
         )
         for e in _load(folder / "issuers.toml").get("issuer", [])
     )
@@ -219,6 +239,7 @@ def load(folder: Path = VOCAB_DIR) -> Vocabulary:
     marks = _load(folder / "markings.toml") if (folder / "markings.toml").exists() else {}
     search = _load(folder / "search.toml") if (folder / "search.toml").exists() else {}
     validity = _load(folder / "validity.toml") if (folder / "validity.toml").exists() else {}
+    regions = _load(folder / "provinces.toml") if (folder / "provinces.toml").exists() else {}
     return Vocabulary(
         codes=codes,
         words=words,
@@ -234,4 +255,5 @@ def load(folder: Path = VOCAB_DIR) -> Vocabulary:
         companions=_pairs(marks.get("companion", []), ("word", "example"), "markings.toml"),
         search_stops=_pairs(search.get("stop", []), ("word", "example"), "search.toml"),
         partial_acts=_pairs(validity.get("partial", []), ("word", "example"), "validity.toml"),
+        provinces=tuple(_province(e) for e in regions.get("province", [])),
     )

@@ -81,6 +81,8 @@ def wait_diagram(pg: Any) -> None:
 
 def click_edge(pg: Any, source_label: str, target_label: str) -> None:
     """A real mouse click on the middle of the edge between two documents of the diagram."""
+    pg.evaluate("() => new Promise(done => { document.getElementById('cy').scrollIntoView({block: 'center'}); "
+                "requestAnimationFrame(() => requestAnimationFrame(done)); })")
     box = pg.locator("#cy").bounding_box()
     point = pg.evaluate("""([s, t]) => {
         const cy = window.vanbanDiagram;
@@ -108,6 +110,9 @@ def test_search_document_diagram_edge_quote_source(page: Any, server: Server, sh
     wait_diagram(pg)
     labels = pg.evaluate("window.vanbanDiagram.nodes().map(n => n.data('label'))")
     assert {"02-NQ/TW", "12-CTr/TU", "98-CV/ĐĐ"} <= set(labels)
+    panel = pg.locator("#coverage")  # who has implemented it, by province, with the timeline drawn
+    assert panel.is_visible() and "Lai Châu" in panel.inner_text() and panel.locator("svg rect").count() >= 1
+    panel.screenshot(path=str(shots / "coverage.png"))
     click_edge(pg, "98-CV/ĐĐ", "12-CTr/TU")
     pg.wait_for_selector("#edge-body blockquote", timeout=5_000)
     assert "12-CTr/TU" in pg.inner_text("#edge-body")
