@@ -272,11 +272,10 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def cmd_lineage(args: argparse.Namespace) -> int:
     """Print what implements a document (--down, the default) or what it rests on (--up), as a tree."""
-    store = _open_for_reading(args)
-    idx = LineageIndex.open(store, _lineage_path(args))
-    key = _resolved_key(idx, args.ref)
-    if key is None:
+    found = _document(args)
+    if found is None:
         return 2
+    idx, key = found
     rels = relation_set(args.relations.split(",") if args.relations else None,
                         DEFAULT_UP if args.up else DEFAULT_DOWN)
     page = lineage_page(idx, key, upward=args.up, relations=rels, depth=args.depth, limit=args.limit,
@@ -311,13 +310,19 @@ def _resolved_key(idx: LineageIndex, ref: str) -> str | None:
     return str(found[0]["key"])
 
 
+def _document(args: argparse.Namespace) -> tuple[LineageIndex, str] | None:
+    """The lineage index of the store (read-only beside a server) and the document `args.ref` names."""
+    idx = LineageIndex.open(_open_for_reading(args), _lineage_path(args))
+    key = _resolved_key(idx, args.ref)
+    return None if key is None else (idx, key)
+
+
 def cmd_validity(args: argparse.Namespace) -> int:
     """Print whether a document is in force (as of --at) and every act on it, with the sentence."""
-    store = _open_for_reading(args)
-    idx = LineageIndex.open(store, _lineage_path(args))
-    key = _resolved_key(idx, args.ref)
-    if key is None:
+    found = _document(args)
+    if found is None:
         return 2
+    idx, key = found
     got = validity(idx, key, parse_at(args.at))
     if args.json:
         print(json.dumps(got, ensure_ascii=False, indent=1))
@@ -337,11 +342,10 @@ def cmd_validity(args: argparse.Namespace) -> int:
 
 def cmd_coverage(args: argparse.Namespace) -> int:
     """Print who has implemented a document, by level and province, with lags (or the CSV)."""
-    store = _open_for_reading(args)
-    idx = LineageIndex.open(store, _lineage_path(args))
-    key = _resolved_key(idx, args.ref)
-    if key is None:
+    found = _document(args)
+    if found is None:
         return 2
+    idx, key = found
     got = coverage(idx, key)
     if args.csv:
         sys.stdout.write(coverage_csv(got))

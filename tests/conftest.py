@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from graph.ingest import ingest
 from graph.store import GraphStore
@@ -47,3 +49,15 @@ def seed_store() -> GraphStore:
     store = GraphStore()
     ingest([ROOT / "data" / "documents"], store)
     return store
+
+
+@pytest.fixture(scope="module")
+def seed_client() -> Iterator[TestClient]:
+    """The real app over an in-memory store of the seed documents, with the admin token `s3cret`."""
+    from api.app import create_app
+    from api.settings import Settings
+
+    store = GraphStore()
+    ingest([ROOT / "data" / "documents"], store, workers=0)
+    with TestClient(create_app(Settings(store=None, admin_token="s3cret", query_processes=False), store)) as c:
+        yield c

@@ -3,17 +3,11 @@ the feed of what it implements within one ingest, each entry with its sentence."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import feedparser
 import pytest
 from fastapi.testclient import TestClient
-
-from api.app import create_app
-from api.settings import Settings
-from graph.ingest import ingest
-from graph.store import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW = ("ĐẢNG CỘNG SẢN VIỆT NAM\nTỈNH ỦY LAI CHÂU\nSố 55-KH/TU\nLai Châu, ngày 5 tháng 3 năm 2024\nKẾ HOẠCH\n"
@@ -22,11 +16,8 @@ NEW = ("ĐẢNG CỘNG SẢN VIỆT NAM\nTỈNH ỦY LAI CHÂU\nSố 55-KH/TU\nL
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    store = GraphStore()
-    ingest([ROOT / "data" / "documents"], store, workers=0)
-    with TestClient(create_app(Settings(store=None, admin_token="s3cret", query_processes=False), store)) as c:
-        yield c
+def client(seed_client: TestClient) -> TestClient:
+    return seed_client
 
 
 def parsed(client: TestClient, url: str) -> feedparser.FeedParserDict:

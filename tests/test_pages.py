@@ -9,7 +9,6 @@ import html
 import io
 import re
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.pages import ASSETS, HERE
 from api.settings import Settings
-from graph.ingest import ingest
 from graph.store import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,11 +27,8 @@ PAGES = ["/", "/search", "/search?q=nghi+quyet+02", "/search?q=&kind=NQ", "/docu
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    store = GraphStore()
-    ingest([ROOT / "data" / "documents"], store, workers=0)
-    with TestClient(create_app(Settings(store=None, admin_token="s3cret", query_processes=False), store)) as c:
-        yield c
+def client(seed_client: TestClient) -> TestClient:
+    return seed_client
 
 
 def page(client: TestClient, url: str, lang: str = "vi") -> str:
