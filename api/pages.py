@@ -205,7 +205,7 @@ async def document(request: Request, key: Key) -> StreamingResponse:
     def gather() -> dict[str, Any]:
         doc = details(store, idx, key, 50, with_claims=False)
         iri = doc["iri"]
-        status = validity(idx, key)
+        status = validity(idx, key, store=store)
         quoted = {q["stated_in"] for c in doc["cites"] + doc["cited_by"] for q in c["evidence"][:1]}
         quoted |= {q["stated_in"] for a in status["acts"] for q in a["evidence"][:1]}
         return {"doc": doc, "sources": sources.sources_of(store, iri), "validity": status,

@@ -136,7 +136,8 @@ async def get_basis(request: Request, key: str, relations: Relations = None,
 async def get_validity(request: Request, key: str,
                        at: Annotated[date | None, Query(description="as of this date (YYYY-MM-DD)")] = None,
                        ) -> dict[str, Any]:
-    return {"ok": True} | validity(current_index(request), key, at)
+    idx, store = current_index(request), request.app.state.store
+    return {"ok": True} | await asyncio.to_thread(validity, idx, key, at, store)
 
 
 @router.get("/documents/{key}/coverage", operation_id="get_coverage", response_model=None,

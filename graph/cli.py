@@ -323,13 +323,16 @@ def cmd_validity(args: argparse.Namespace) -> int:
     if found is None:
         return 2
     idx, key = found
-    got = validity(idx, key, parse_at(args.at))
+    got = validity(idx, key, parse_at(args.at), _open_for_reading(args))
     if args.json:
         print(json.dumps(got, ensure_ascii=False, indent=1))
         return 0
     d = got["document"]
     when = f" (as of {got['at']})" if got["at"] else ""
     print(f"{d['symbol'] or d['key']}: {got['status'].replace('_', ' ')}{when}")
+    for field in ("effective_from", "effective_until"):
+        if got.get(field):
+            print(f"  {field.replace('_', ' ')}: {got[field]}")
     for act in got["acts"] + got["later"]:
         by = act["by"]
         later = " [later]" if act in got["later"] else ""

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .citations import find_mentions
+from .effect import Effect, effects
 from .header import parse_header
 from .model import Decision, Header, Mention
 from .read import PageProgress, Reading, ReadLimits, read, read_file
@@ -61,10 +62,18 @@ class Extraction:
     links: tuple[Link, ...]
     warnings: tuple[str, ...]
     reading: Reading | None = None  # how the text was read from its file (None: given as text)
+    effects: tuple[Effect, ...] = ()  # when it says it takes effect and ends (graph/effect.py)
+
+    def _effect_fields(self) -> dict[str, Any]:
+        """`effective_from` and `effective_until`: the date and the mention that gives it, or null."""
+        out: dict[str, Any] = {"effective_from": None, "effective_until": None}
+        for e in self.effects:
+            out[e.field] = {"date": e.date, "mention": {"start": e.start, "end": e.end, "text": e.text}}
+        return out
 
     def to_json(self) -> dict[str, Any]:
-        """The contract's JSON object (with the additive `security_marking`, `source_format`, `pages` and
-        `ocr` fields)."""
+        """The contract's JSON object (with the additive `security_marking`, `effective_from`,
+        `effective_until`, `source_format`, `pages` and `ocr` fields)."""
         h = self.header
         r = self.reading
         read_fields: dict[str, Any] = {} if r is None else {
@@ -88,6 +97,7 @@ class Extraction:
                 ],
                 "distribution": list(h.distribution),
                 "security_marking": h.marking,
+                **self._effect_fields(),
                 **read_fields,
             },
             "citations": [
@@ -364,6 +374,7 @@ def extract_source(src: Source, vocab: Vocabulary | None = None) -> Extraction:
         citations=tuple(citations),
         links=tuple(links),
         warnings=tuple(header.warnings) + tuple(warnings),
+        effects=effects(src.nfc, header.date, v),
     )
 
 

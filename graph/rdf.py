@@ -209,6 +209,8 @@ def build(
         b.add(own, _vb("province"), _string(province))
     if h.marking:
         b.add(own, _vb("securityMarking"), _string(h.marking))
+    for e in ex.effects:  # when it says it takes effect and ends (ELI's entry-in-force dates)
+        b.add(own, _vb("effectiveFrom" if e.field == "effective_from" else "effectiveUntil"), _date(e.date))
     for r in h.recipients:
         b.add(own, _vb("recipient"), _string(r))
     for d in h.distribution:

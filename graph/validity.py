@@ -4,8 +4,9 @@ replace, repeal, amend or correct it (whoever states it: "Quy định 366-QĐ/TW
 
 An act on part of a document ("bãi bỏ Điều 20 … Quyết định số 11/2005/QĐ-TTg") makes it partly
 replaced or repealed, not replaced: the words that say so are data (`data/vocab/validity.toml`).
-Statuses, strongest first: repealed, replaced, partly repealed, partly replaced, amended, in force
-(nothing in the store acts on it), not yet issued (as of a date before its own).
+Statuses, strongest first: repealed, replaced, expired (past the end it gives itself: "hết hiệu lực
+kể từ ngày …", read by graph/effect.py), not yet in force, partly repealed, partly replaced, amended,
+in force (nothing in the store acts on it), not yet issued (as of a date before its own).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from .documents import find, summary
 from .errors import QueryError
 from .lineage import REL_ID, RELATIONS, LineageIndex
+from .store import GraphStore
 from .text import strip_marks
 from .vocab import load
 
@@ -115,9 +117,20 @@ def _date_of(index: LineageIndex, n: int) -> date | None:
     return date(year, 1, 1) if year else None
 
 
-def validity(index: LineageIndex, key: str, at: date | None = None) -> dict[str, Any]:
-    """The status of a document (as of `at`, or now) and every act on it, each with its evidence; an act
-    by a document dated after `at` is listed as later, one whose date is unknown counts and says so."""
+def stated_dates(store: GraphStore, iri: str) -> dict[str, list[str]]:
+    """The effective dates the sources give a document (`effective_from`, `effective_until`: every
+    distinct value; two values are sources disagreeing)."""
+    found: dict[str, list[str]] = {"effective_from": [], "effective_until": []}
+    for row in store.rows(f"SELECT DISTINCT ?p ?v WHERE {{ VALUES ?p {{ vb:effectiveFrom vb:effectiveUntil }} "
+                          f"<{iri}> ?p ?v }} ORDER BY ?p ?v"):
+        found["effective_from" if row["p"].endswith("effectiveFrom") else "effective_until"].append(row["v"])
+    return found
+
+
+def validity(index: LineageIndex, key: str, at: date | None = None, store: GraphStore | None = None) -> dict[str, Any]:
+    """The status of a document (as of `at`, or today) and every act on it, each with its evidence; an
+    act by a document dated after `at` is listed as later. With a store, the document's own effective
+    dates count too: past its end it has expired, before its start it is not yet in force."""
     n = find(index, key)
     own = _date_of(index, n)
     counted: list[dict[str, Any]] = []
@@ -127,17 +140,31 @@ def validity(index: LineageIndex, key: str, at: date | None = None) -> dict[str,
         row = {"relation": act.relation, "partial": act.partial, "by": summary(index, act.by),
                "date": when.isoformat() if when else None, "evidence": list(act.quotes)}
         (later if at is not None and when is not None and when > at else counted).append(row)
-    if at is not None and own is not None and own > at:
-        status = "not_yet_issued"
-    else:
-        statuses = [_STATUS[(r["relation"], r["partial"])] for r in counted]
-        status = min(statuses, key=STATUS_ORDER.index) if statuses else "in_force"
+    stated = stated_dates(store, index.nodes.columns["iri"][n]) if store is not None else {}
+    status = _status(counted, own, at, stated)
     return {"document": summary(index, n), "status": status, "at": at.isoformat() if at else None,
-            "in_force": status not in ("repealed", "replaced", "not_yet_issued"),
+            **{k: (v[0] if len(v) == 1 else v or None) for k, v in stated.items()},
+            "dates_conflict": any(len(v) > 1 for v in stated.values()),
+            "in_force": status not in ("repealed", "replaced", "expired", "not_yet_issued", "not_yet_in_force"),
             "acts": sorted(counted, key=lambda r: (STATUS_ORDER.index(_STATUS[(r["relation"], r["partial"])]),
                                                    r["date"] or "")),
             "later": later,
             "known": bool(counted or later)}
+
+
+def _status(acts: list[dict[str, Any]], own: date | None, at: date | None, stated: dict[str, list[str]]) -> str:
+    """The strongest of: not yet issued, an act on it, its own end passed, its own start not reached."""
+    if at is not None and own is not None and own > at:
+        return "not_yet_issued"
+    statuses = [_STATUS[(r["relation"], r["partial"])] for r in acts]
+    if any(s in ("repealed", "replaced") for s in statuses):
+        return min(statuses, key=STATUS_ORDER.index)
+    day = (at or date.today()).isoformat()
+    if stated.get("effective_until") and min(stated["effective_until"]) < day:
+        return "expired"
+    if stated.get("effective_from") and max(stated["effective_from"]) > day:
+        return "not_yet_in_force"
+    return min(statuses, key=STATUS_ORDER.index) if statuses else "in_force"
 
 
 def acted_on(index: LineageIndex, relations: tuple[str, ...] = ("replaces", "repeals")) -> list[int]:

@@ -94,6 +94,7 @@ class Vocabulary:
     search_stops: tuple[tuple[str, str], ...] = ()  # (word, example): dropped from search queries
     partial_acts: tuple[tuple[str, str], ...] = ()  # (word, example): an act on part of a document
     provinces: tuple[Province, ...] = ()
+    effects: tuple[tuple[str, str, str], ...] = ()  # (field, pattern, example): effective dates
 
     def kind_words(self, kind: str) -> tuple[str, ...]:
         """Every name a kind is written with (QĐ: Quyết định and Quy định), for search."""
@@ -256,4 +257,5 @@ def load(folder: Path = VOCAB_DIR) -> Vocabulary:
         search_stops=_pairs(search.get("stop", []), ("word", "example"), "search.toml"),
         partial_acts=_pairs(validity.get("partial", []), ("word", "example"), "validity.toml"),
         provinces=tuple(_province(e) for e in regions.get("province", [])),
+        effects=_triples(validity.get("effect", []), ("field", "pattern", "example"), "validity.toml"),
     )

@@ -97,3 +97,42 @@ def test_validity_route_and_page(real: GraphStore) -> None:
         assert c.get("/api/documents/tw-qd-2023-124/validity", params={"at": "2024-13-01"}).status_code in (400, 422)
         page = c.get("/documents/tw-qd-2023-124", headers={"accept": "text/html"}).text
         assert 'class="badge validity status-replaced"' in page and "366-QĐ/TW" in page[page.index("validity-acts"):]
+
+
+@pytest.mark.parametrize(("field", "pattern", "example"), load().effects, ids=lambda e: str(e)[:30])
+def test_effect_examples(field: str, pattern: str, example: str) -> None:
+    from graph.effect import effects
+
+    sentence, own, want = (x.strip() for x in example.split("|"))
+    got = {e.field: e for e in effects(sentence, own, load())}
+    assert got[field].date == want
+    assert sentence[got[field].start : got[field].end] == got[field].text  # offsets into the text itself
+
+
+def test_a_sentence_about_another_document_is_not_its_own_effect() -> None:
+    from graph.effect import effects
+
+    text = ("Theo Điều 19 Quy định 366-QĐ/TW năm 2025 thì Quy định 366 về kiểm điểm đảng viên có hiệu lực từ "
+            "ngày 30/8/2025 và thay thế Quy định 124-QĐ/TW")
+    assert effects(text, "2025-09-01", load()) == ()
+
+
+def test_effective_dates_extracted_stored_and_counted(tmp_path: Path) -> None:
+    from graph.extract import extract_source
+    from graph.text import prepare
+
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH LAI CHÂU\nSố: 15/2020/QĐ-UBND\nLai Châu, ngày 10 tháng 3 năm 2020\nQUYẾT ĐỊNH\n"
+            "Ban hành quy chế\nĐiều 3. Quyết định này có hiệu lực thi hành sau 10 ngày kể từ ngày ký và hết hiệu "
+            "lực kể từ ngày 31/12/2022.\n")
+    doc = extract_source(prepare(text, "x.txt")).to_json()["document"]
+    assert doc["effective_from"]["date"] == "2020-03-20" and doc["effective_until"]["date"] == "2022-12-31"
+    assert doc["effective_from"]["mention"]["text"].startswith("có hiệu lực thi hành sau 10 ngày")
+    (tmp_path / "qd.txt").write_text(text, encoding="utf-8")
+    store = GraphStore()
+    ingest([tmp_path / "qd.txt"], store, workers=0)
+    idx = LineageIndex.build(store)
+    key = next(k for k in idx.nodes.columns["key"] if k.endswith("qd-2020-15"))
+    assert validity(idx, key, date(2021, 1, 1), store)["status"] == "in_force"
+    assert validity(idx, key, date(2020, 3, 12), store)["status"] == "not_yet_in_force"
+    got = validity(idx, key, date(2023, 1, 1), store)
+    assert got["status"] == "expired" and got["effective_until"] == "2022-12-31" and not got["in_force"]
