@@ -12,7 +12,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
 from graph import sources
-from graph.coverage import coverage, coverage_csv
+from graph.coverage import coverage, coverage_csv, coverage_xlsx
 from graph.documents import (
     DEFAULT_DOWN,
     DEFAULT_UP,
@@ -30,6 +30,7 @@ from graph.errors import QueryError, ServerBusy, UnknownDocument
 from graph.export import FORMATS, export
 from graph.search import Query as SearchQuery
 from graph.validity import validity
+from graph.xlsx import MEDIA_TYPE as XLSX_MEDIA
 
 from .deps import StoreDep, current_index, current_search
 from .errors import ERRORS
@@ -143,12 +144,14 @@ async def get_validity(request: Request, key: str,
 @router.get("/documents/{key}/coverage", operation_id="get_coverage", response_model=None,
             summary="Who has implemented a document: by level and province (as provinces stand since 2025), "
                     "lags, provinces without, timeline")
-async def get_coverage(request: Request, key: str, format: Literal["json", "csv"] = "json") -> Any:
+async def get_coverage(request: Request, key: str, format: Literal["json", "csv", "xlsx"] = "json") -> Any:
     found = await asyncio.to_thread(coverage, current_index(request), key)
-    if format == "csv":
-        return Response(coverage_csv(found), media_type="text/csv; charset=utf-8", headers={
-            "content-disposition": f'attachment; filename="vanban-{key}-coverage.csv"'})
-    return {"ok": True} | found
+    if format == "json":
+        return {"ok": True} | found
+    body, media = ((coverage_csv(found).encode(), "text/csv; charset=utf-8") if format == "csv" else
+                   (coverage_xlsx(found), XLSX_MEDIA))
+    return Response(body, media_type=media, headers={
+        "content-disposition": f'attachment; filename="vanban-{key}-coverage.{format}"'})
 
 
 @router.get("/path", operation_id="get_path", summary="The chain of relations between two documents")

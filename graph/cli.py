@@ -15,7 +15,7 @@ from typing import TextIO
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
 from .client import Server, ServerError, ingest_via, remove_via
-from .coverage import coverage, coverage_csv
+from .coverage import coverage, coverage_csv, coverage_xlsx
 from .documents import DEFAULT_DOWN, DEFAULT_UP, lineage_page, relation_set, resolve
 from .errors import InputError, VanbanError
 from .export import FORMATS, export
@@ -350,6 +350,10 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         return 2
     idx, key = found
     got = coverage(idx, key)
+    if args.xlsx:
+        Path(args.xlsx).write_bytes(coverage_xlsx(got))
+        print(f"wrote {args.xlsx}", file=sys.stderr)
+        return 0
     if args.csv:
         sys.stdout.write(coverage_csv(got))
         return 0
@@ -480,6 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
     co = sub.add_parser("coverage", help="who has implemented a document: by level and province, with lags")
     co.add_argument("ref", help="a key or a reference (\"Nghị quyết 02-NQ/TW\")")
     co.add_argument("--csv", action="store_true", help="the provinces table as CSV")
+    co.add_argument("--xlsx", default=None, metavar="FILE", help="write the provinces table as a spreadsheet")
     co.add_argument("--json", action="store_true")
     _store_options(co)
     co.set_defaults(func=cmd_coverage)

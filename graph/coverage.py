@@ -21,6 +21,7 @@ from .identity import slug
 from .lineage import LineageIndex
 from .search import scope_of
 from .vocab import load
+from .xlsx import workbook
 
 LEVELS = ("central", "ministry", "province", "district", "grassroots", "unknown")
 _PREFIXES = ("thanh-pho-", "tp-", "tinh-")
@@ -123,15 +124,25 @@ def coverage(index: LineageIndex, key: str, depth: int = 10) -> dict[str, Any]:
     }
 
 
-def coverage_csv(found: dict[str, Any]) -> str:
-    """The provinces table of a coverage as CSV (one row per province as it stands, those without last)."""
-    buf = io.StringIO()
-    out = csv.writer(buf)
-    out.writerow(("province", "documents", "first_key", "first_symbol", "first_date", "lag_days"))
+COVERAGE_COLUMNS = ("province", "documents", "first_key", "first_symbol", "first_date", "lag_days")
+
+
+def coverage_rows(found: dict[str, Any]) -> list[list[object]]:
+    """The provinces table of a coverage, one row per province as it stands (those without last)."""
+    rows: list[list[object]] = [list(COVERAGE_COLUMNS)]
     for row in found["provinces"]:
         first = row["first"]
-        out.writerow((row["province"], row["documents"], first["key"], first["symbol"] or "", first["date"] or "",
-                      "" if row["lag_days"] is None else row["lag_days"]))
-    for name in found["provinces_without"]:
-        out.writerow((name, 0, "", "", "", ""))
+        rows.append([row["province"], row["documents"], first["key"], first["symbol"] or "", first["date"] or "",
+                     row["lag_days"]])
+    rows += [[name, 0, "", "", "", None] for name in found["provinces_without"]]
+    return rows
+
+
+def coverage_csv(found: dict[str, Any]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf).writerows([["" if v is None else v for v in row] for row in coverage_rows(found)])
     return buf.getvalue()
+
+
+def coverage_xlsx(found: dict[str, Any]) -> bytes:
+    return workbook(coverage_rows(found), "coverage")

@@ -3,11 +3,13 @@ since 2025 (a former province counts for the one it is part of), lags, provinces
 
 from __future__ import annotations
 
+import io
 import random
 from collections import Counter
 from datetime import date, timedelta
 
 import networkx as nx
+import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
@@ -101,6 +103,12 @@ def test_coverage_route_and_page(seed_store: object) -> None:
         assert got["implementers"] == 2 and got["provinces"][0]["province"] == "Lai Châu"
         assert got["provinces"][0]["lag_days"] == 108  # 12-CTr/TU of 2021-09-28, 108 days after 2021-06-12
         assert len(got["provinces_without"]) == 33
+        sheet = c.get("/api/documents/tw-nq-2021-02/coverage", params={"format": "xlsx"})
+        assert sheet.headers["content-type"].startswith("application/vnd.openxmlformats")
+        ws = openpyxl.load_workbook(io.BytesIO(sheet.content)).active
+        rows = [[cell.value for cell in r] for r in ws.iter_rows()]
+        assert rows[1] == ["Lai Châu", 2, "lai-chau-tu-ctr-2021-12", "12-CTr/TU", "2021-09-28", 108]
+        assert len(rows) == 1 + 34 and rows[-1][1] == 0
         csv = c.get("/api/documents/tw-nq-2021-02/coverage", params={"format": "csv"})
         assert csv.headers["content-type"].startswith("text/csv") and "Lai Châu,2,lai-chau-tu-ctr-2021-12" in csv.text
         page = c.get("/documents/tw-nq-2021-02", headers={"accept": "text/html"}).text
