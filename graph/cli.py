@@ -27,7 +27,7 @@ from .read import Reading, ReadLimits, read, read_file
 from .service import Indexes, ingest_files, local_token, remove_files, running_server
 from .sparql_check import Bounds, check
 from .store import GraphStore
-from .validity import parse_at, validity
+from .validity import parse_at, validity, write_validity_graph
 from .vocab import load
 
 
@@ -203,8 +203,12 @@ def cmd_load(args: argparse.Namespace) -> int:
     report = load_dumps(paths, store)
     t0 = time.perf_counter()
     # the index from the dumps, read in sequence: a million documents' store no longer fits the page cache
-    LineageIndex.from_dumps(paths, store.stamp()).save(_lineage_path(args))
+    idx = LineageIndex.from_dumps(paths, store.stamp())
+    idx.save(_lineage_path(args))
     report.seconds["lineage index"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    write_validity_graph(store, idx)
+    report.seconds["validity graph"] = time.perf_counter() - t0
     print(report.summary().replace("ingested", "loaded", 1))
     print("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in report.seconds.items()))
     return 0

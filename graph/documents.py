@@ -135,7 +135,8 @@ def claims_of(store: GraphStore, index: LineageIndex, iri: str, prop: str | None
     and the first `listed` of them. Counting happens in the store (no source IRI is decoded); only the
     named sources are read."""
     only = f"VALUES ?p {{ vb:{prop} }} " if prop else ""
-    derived = f"<{store.iris.conflicts_graph}>, <{store.meta_graph}>"  # (a join on vb:describes costs 10×)
+    derived = (f"<{store.iris.conflicts_graph}>, <{store.iris.validity_graph}>, "  # (a join on vb:describes
+               f"<{store.meta_graph}>")  # costs 10×)
     claims: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for sol in store.query(f"SELECT ?p ?v (COUNT(DISTINCT ?g) AS ?n) WHERE {{ {only}GRAPH ?g {{ <{iri}> ?p ?v }} "
                            f"FILTER(isLiteral(?v) && ?g NOT IN ({derived})) }} GROUP BY ?p ?v ORDER BY ?p ?v"):

@@ -155,3 +155,7 @@ class Iris:
     @property
     def conflicts_graph(self) -> str:
         return f"{self.base}/graph/derived/conflicts"
+
+    @property
+    def validity_graph(self) -> str:
+        return f"{self.base}/graph/derived/validity"

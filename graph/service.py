@@ -17,6 +17,7 @@ from .lineage import Collector, LineageIndex
 from .read import ReadLimits
 from .search import SearchIndex
 from .store import GraphStore
+from .validity import write_validity_graph
 
 
 def lineage_path(store: Path) -> Path:
@@ -65,6 +66,9 @@ def ingest_files(
     t0 = time.perf_counter()
     indexes.search.sync(idx)
     report.seconds["search index"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    write_validity_graph(store, idx)
+    report.seconds["validity graph"] = time.perf_counter() - t0
     return report, idx
 
 
@@ -72,6 +76,7 @@ def remove_files(paths: Iterable[Path], store: GraphStore, indexes: Indexes) -> 
     removed = remove(paths, store)
     idx = LineageIndex.open(store, indexes.lineage)
     indexes.search.sync(idx)
+    write_validity_graph(store, idx)
     return removed, idx
 
 

@@ -168,6 +168,50 @@ def _status(acts: list[dict[str, Any]], own: date | None, at: date | None, state
 
 
 def acted_on(index: LineageIndex, relations: tuple[str, ...] = ("replaces", "repeals")) -> list[int]:
-    """Every document that some document replaces or repeals (in index order)."""
-    wanted = {REL_ID[r] for r in relations}
-    return sorted({b for a in range(len(index.nodes)) for b, r in index.out[a] if r in wanted})
+    """Every document that some document acts on by these relations, found by a byte search of the
+    relation codes of all edges (a million documents' edges: no Python loop over each)."""
+    codes = bytes(memoryview(index.out.rel).cast("B"))
+    dst = index.out.dst
+    found = set()
+    for r in (REL_ID[name] for name in relations):
+        at = codes.find(r)
+        while at >= 0:
+            found.add(int(dst[at]))
+            at = codes.find(r, at + 1)
+    return sorted(found)
+
+
+ELI = "http://data.europa.eu/eli/ontology#"
+VB = "https://w3id.org/vanban/ontology#"
+_IN_FORCE = {"in_force": "InForce-inForce", "amended": "InForce-inForce", "corrected": "InForce-inForce",
+             "partly_replaced": "InForce-partiallyInForce", "partly_repealed": "InForce-partiallyInForce",
+             "not_yet_in_force": "InForce-notInForce", "not_yet_issued": "InForce-notInForce",
+             "replaced": "InForce-notInForce", "repealed": "InForce-notInForce", "expired": "InForce-notInForce"}
+
+
+def status_iri(status: str) -> str:
+    return VB + "status-" + status.replace("_", "-")
+
+
+def with_dates(store: GraphStore) -> list[str]:
+    """Every document a source gives an effective date."""
+    return [row["d"] for row in store.rows(
+        "SELECT DISTINCT ?d WHERE { VALUES ?p { vb:effectiveFrom vb:effectiveUntil } ?d ?p ?v }")]
+
+
+def write_validity_graph(store: GraphStore, index: LineageIndex) -> int:
+    """The derived validity graph, rewritten in one transaction: for every document something acts on or
+    that gives itself dates, `vb:validityStatus` and ELI's `eli:in_force`, as of the day it is written
+    (SPARQL sees statuses; the REST route answers as of any date). Returns how many documents."""
+    keys = index.nodes.columns["key"]
+    todo = set(acted_on(index, ACTS))
+    todo |= {n for d in with_dates(store) if (n := index.ids.get(d)) is not None}
+    lines = []
+    for n in sorted(todo):
+        got = validity(index, keys[n], None, store)
+        iri = index.nodes.columns["iri"][n]
+        lines.append(f"<{iri}> <{VB}validityStatus> <{status_iri(got['status'])}> ; "
+                     f"<{ELI}in_force> <{ELI}{_IN_FORCE[got['status']]}> .")
+    graph = store.iris.validity_graph
+    store.update_derived(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{ {' '.join(lines)} }} }}")
+    return len(lines)

@@ -136,3 +136,33 @@ def test_effective_dates_extracted_stored_and_counted(tmp_path: Path) -> None:
     assert validity(idx, key, date(2020, 3, 12), store)["status"] == "not_yet_in_force"
     got = validity(idx, key, date(2023, 1, 1), store)
     assert got["status"] == "expired" and got["effective_until"] == "2022-12-31" and not got["in_force"]
+
+
+def test_the_derived_validity_graph_is_queryable_in_sparql(tmp_path: Path) -> None:
+    """After an ingest, SPARQL sees each acted-on document's status and ELI's in-force value, in a
+    derived graph whose terms the ontology declares."""
+    import rdflib
+
+    from graph.service import Indexes, ingest_files
+
+    old = ("TỈNH ỦY LAI CHÂU\nSố 10-KH/TU\nLai Châu, ngày 5 tháng 3 năm 2022\nKẾ HOẠCH\nvề công đoàn\n"
+           "Thực hiện Nghị quyết số 02-NQ/TW ngày 12/6/2021 của Bộ Chính trị.\n")
+    new = ("TỈNH ỦY LAI CHÂU\nSố 20-KH/TU\nLai Châu, ngày 5 tháng 3 năm 2024\nKẾ HOẠCH\nvề công đoàn\n"
+           "Kế hoạch này có hiệu lực kể từ ngày ký và thay thế Kế hoạch số 10-KH/TU ngày 5/3/2022 của Ban "
+           "Thường vụ Tỉnh ủy.\n")
+    (tmp_path / "a.txt").write_text(old, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(new, encoding="utf-8")
+    store = GraphStore()
+    report, _ = ingest_files([tmp_path], store, Indexes.beside(store), workers=0)
+    assert report.ingested == 2 and "validity graph" in report.seconds
+    rows = {r["d"].rsplit("/doc/", 1)[1]: (r["s"], r["f"]) for r in store.rows(
+        "SELECT ?d ?s ?f WHERE { GRAPH <https://w3id.org/vanban/graph/derived/validity> { "
+        "?d vb:validityStatus ?s ; <http://data.europa.eu/eli/ontology#in_force> ?f } }")}
+    assert rows["lai-chau/tu/kh/2022/10"] == ("https://w3id.org/vanban/ontology#status-replaced",
+                                              "http://data.europa.eu/eli/ontology#InForce-notInForce")
+    assert rows["lai-chau/tu/kh/2024/20"][0].endswith("#status-in-force")  # it gives itself a start date
+    ontology = rdflib.Graph().parse(Path(__file__).resolve().parent.parent / "ontology.ttl")
+    declared = {str(s) for s in ontology.subjects(rdflib.RDF.type, None)}
+    for r in store.rows("SELECT DISTINCT ?p ?o WHERE { GRAPH <https://w3id.org/vanban/graph/derived/validity> "
+                        "{ ?d ?p ?o } }"):
+        assert r["p"] in declared and (r["o"] in declared or r["o"].startswith("http://data.europa.eu/eli/"))
