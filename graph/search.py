@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import threading
 import zlib
 from array import array
@@ -165,7 +166,12 @@ class SearchIndex:
                 if old.is_file():
                     old.unlink()
             path.mkdir(parents=True, exist_ok=True)
-            self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+            try:
+                self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+            except ValueError:  # written by another version of vanban: derived data, built again
+                shutil.rmtree(path)
+                path.mkdir(parents=True)
+                self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
         else:
             self.index = tantivy.Index(self.schema)
         self._state: dict[str, Any] = self._read_state()
@@ -238,6 +244,8 @@ class SearchIndex:
             gone = list(held)
             del held
             writer = self.index.writer(heap_size=128_000_000, num_threads=1)
+            if not old_iris:  # nothing known of what the index holds (a first build, or a sync cut short
+                writer.delete_all_documents()  # after its commit): start from nothing, never twice a row
             for iri in (*gone, *renewed):
                 writer.delete_documents_by_term("iri", iri)
             seq = int(self._state.get("seq", 0))

@@ -167,3 +167,20 @@ def test_an_absurd_offset_is_an_empty_page_not_a_crash(found: SearchIndex) -> No
     assert found.search(Query("nghi quyet"), 100_000, 10**17).iris == []
     assert found.search(Query(""), 5, 10**17).total == len(NODES)
     assert found.search(Query("57"), 1, 1).iris  # the second of two own-number matches
+
+
+def test_a_sync_cut_short_or_an_index_of_another_version_is_rebuilt(tmp_path: Path) -> None:
+    """The index is derived data: without its record of what it holds (a sync killed after tantivy's
+    commit) it starts again from nothing rather than hold a row twice; files it cannot read are replaced."""
+    path = tmp_path / "search"
+    SearchIndex(path).sync(index_of(NODES, "a"))
+    (path / "rows.bin").unlink()
+    (path / "state.json").unlink()
+    again = SearchIndex(path)
+    assert again.sync(index_of(NODES, "a")) == len(NODES)
+    assert again.search(Query(""), 100).total == len(NODES)
+    for f in path.glob("meta.json"):
+        f.write_text('{"not": "tantivy"}', encoding="utf-8")
+    rebuilt = SearchIndex(path)
+    rebuilt.sync(index_of(NODES, "b"))
+    assert rebuilt.search(Query("57 nq tw"), 5).total == 1
