@@ -3,7 +3,8 @@ runs a plain `def` dependency in its thread pool, a thread hop per request for a
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -46,3 +47,14 @@ def current_index(request: Request) -> LineageIndex:
 def current_search(request: Request) -> SearchIndex:
     found: SearchIndex = request.app.state.indexes.search
     return found
+
+
+def per_stamp(request: Request, name: str, compute: Callable[[LineageIndex], Any]) -> Any:
+    """A value computed once per store stamp and kept on the app under `name` (counts, most
+    implemented, latest ingested: they change only when the store is written)."""
+    idx = current_index(request)
+    held = getattr(request.app.state, name, None)
+    if held is None or held[0] != idx.stamp:
+        held = (idx.stamp, compute(idx))
+        setattr(request.app.state, name, held)
+    return held[1]

@@ -40,7 +40,7 @@ from graph.search import Query as SearchQuery
 from graph.validity import validity
 from graph.vocab import load
 
-from .deps import current_index, current_search
+from .deps import current_index, current_search, per_stamp
 from .rest import search_page
 from .security import COOKIE, role_of
 
@@ -139,26 +139,16 @@ def render_error(request: Request, status: int, message: str) -> HTMLResponse:
         return HTMLResponse(f"<!doctype html><title>{status}</title><p>{status}", status_code=status)
 
 
-def _cached(request: Request, name: str, compute: Any) -> Any:
-    """A value computed once per store stamp (counts, most implemented, latest ingested)."""
-    idx = current_index(request)
-    held = getattr(request.app.state, name, None)
-    if held is None or held[0] != idx.stamp:
-        held = (idx.stamp, compute(idx))
-        setattr(request.app.state, name, held)
-    return held[1]
-
-
 @router.get("/", response_model=None)
 async def home(request: Request) -> Response:
     if "text/html" not in request.headers.get("accept", ""):
         return JSONResponse({"ok": True, "name": "vanban", "sparql": "/sparql", "docs": "/docs",
                              "openapi": "/openapi.json", "pages": "/search"})
     store = request.app.state.store
-    counts = await asyncio.to_thread(_cached, request, "home_counts", lambda idx: stats(store, idx, quads=False))
-    top = await asyncio.to_thread(_cached, request, "home_top", most_cited)
+    counts = await asyncio.to_thread(per_stamp, request, "home_counts", lambda idx: stats(store, idx, quads=False))
+    top = await asyncio.to_thread(per_stamp, request, "home_top", most_cited)
     search = current_search(request)
-    latest = await asyncio.to_thread(_cached, request, "home_latest", lambda idx: [
+    latest = await asyncio.to_thread(per_stamp, request, "home_latest", lambda idx: [
         summary(idx, n) for n in (idx.ids.get(i) for i in search.latest(10)) if n is not None])
     return render(request, "home.html", stats=counts, top=top, latest=latest)
 

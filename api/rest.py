@@ -32,7 +32,7 @@ from graph.search import Query as SearchQuery
 from graph.validity import validity
 from graph.xlsx import MEDIA_TYPE as XLSX_MEDIA
 
-from .deps import StoreDep, current_index, current_search
+from .deps import StoreDep, current_index, current_search, per_stamp
 from .errors import ERRORS
 
 router = APIRouter(prefix="/api", tags=["lineage"], responses=ERRORS)
@@ -83,7 +83,7 @@ async def search_page(request: Request, query: SearchQuery, limit: int, offset: 
     hits = await asyncio.to_thread(current_search(request).search, query, limit, offset, facets)
     items = [summary(idx, n) for n in (idx.ids.get(i) for i in hits.iris) if n is not None]
     more = offset + limit < hits.total
-    out: dict[str, Any] = {"total": hits.total, "total_capped": hits.capped, "items": items,
+    out: dict[str, Any] = {"total": hits.total, "items": items,
                            "next_cursor": str(offset + limit) if more else None}
     if facets:
         out["facets"] = {k: [{"value": v, "count": n} for v, n in rows] for k, rows in hits.facets.items()}
@@ -198,12 +198,8 @@ async def get_conflicts(request: Request, store: StoreDep) -> dict[str, Any]:
 
 @router.get("/stats", operation_id="get_stats", summary="Counts of documents, links, conflicts")
 async def get_stats(request: Request, store: StoreDep) -> dict[str, Any]:
-    idx = current_index(request)
-    cached: tuple[str, dict[str, Any]] | None = getattr(request.app.state, "stats", None)
-    if cached is None or cached[0] != idx.stamp:  # counts change only when the store is written
-        cached = (idx.stamp, await asyncio.to_thread(stats, store, idx))
-        request.app.state.stats = cached
-    return {"ok": True} | cached[1]
+    counts: dict[str, Any] = await asyncio.to_thread(per_stamp, request, "stats", lambda idx: stats(store, idx))
+    return {"ok": True} | counts
 
 
 @router.get("/export", operation_id="export_graph", summary="The graph or a lineage subgraph, streamed",

@@ -24,7 +24,7 @@ from .identity import DEFAULT_BASE, Iris
 from .ingest import IngestReport, iter_sources, load_dumps, totals
 from .lineage import LineageIndex
 from .read import Reading, ReadLimits, read, read_file
-from .service import Indexes, ingest_files, local_token, remove_files, running_server
+from .service import Indexes, ingest_files, lineage_path, local_token, remove_files, running_server
 from .sparql_check import Bounds, check
 from .store import GraphStore
 from .validity import parse_at, validity, write_validity_graph
@@ -178,7 +178,7 @@ class _Progress:
 
 
 def _lineage_path(args: argparse.Namespace) -> Path:
-    return Path(str(args.store) + ".lineage")
+    return lineage_path(Path(args.store))
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -65,14 +65,16 @@ def multipart(files: list[tuple[str, bytes]], fields: dict[str, str]) -> tuple[b
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
-def batches(paths: list[Path]) -> Iterator[list[tuple[str, bytes]]]:
+def batches(paths: list[Path], failed: list[list[str]]) -> Iterator[list[tuple[str, bytes]]]:
+    """The files in batches of at most BATCH_FILES and BATCH_BYTES; one that cannot be read goes to
+    `failed` with its reason (the others still go)."""
     batch: list[tuple[str, bytes]] = []
     size = 0
     for path in iter_sources(paths):
         try:
             data = path.read_bytes()
         except OSError as e:
-            print(f"vanban: {path}: cannot read it ({e.strerror})")
+            failed.append([source_name(path), f"cannot read it ({e.strerror})"])
             continue
         if batch and (len(batch) >= BATCH_FILES or size + len(data) > BATCH_BYTES):
             yield batch
@@ -86,7 +88,7 @@ def batches(paths: list[Path]) -> Iterator[list[tuple[str, bytes]]]:
 def ingest_via(server: Server, paths: list[Path], allow_marked: bool = False) -> dict[str, Any]:
     """Send every file to the server's ingest route; the reports of all batches summed."""
     total: dict[str, Any] = {"ingested": 0, "skipped": 0, "failed": [], "summary": ""}
-    for batch in batches(paths):
+    for batch in batches(paths, total["failed"]):
         body, kind = multipart(batch, {"allow_marked": "true" if allow_marked else "false"})
         got = server.post("/api/ingest", body, kind)
         total["ingested"] += got.get("ingested", 0)

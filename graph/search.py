@@ -66,7 +66,6 @@ class Row:
     """What the index holds of one document."""
 
     iri: str
-    key: str
     text: str
     number: str
     kind: str
@@ -111,7 +110,7 @@ def rows(index: LineageIndex, which: Iterable[int] | None = None) -> Iterator[Ro
                                province.replace("-", " "), key)))
         number = key.rsplit("-", 1)[-1]
         rank = 2 * nodes.ingested[n] + (1 if c["symbol"][n] else 0)
-        yield Row(c["iri"][n], key, " ".join(words), number.lstrip("0") or number, kind, issuer.upper(),
+        yield Row(c["iri"][n], " ".join(words), number.lstrip("0") or number, kind, issuer.upper(),
                   nodes.years[n] or 0, province, rank)
 
 
@@ -121,7 +120,6 @@ class Hits:
 
     iris: list[str]
     total: int
-    capped: bool
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
@@ -334,7 +332,7 @@ class SearchIndex:
             total += count
             skip = max(0, skip - count)
         iris = [searcher.doc(a)["iri"][0] for a in addresses]
-        return Hits(iris, total, False, counting.result() if counting is not None else {})
+        return Hits(iris, total, counting.result() if counting is not None else {})
 
     def _facets(self, searcher: Any, passes: list[Any]) -> dict[str, list[tuple[str, int]]]:
         """Counts by kind, issuer, year and province over every match (tantivy's terms aggregation)."""

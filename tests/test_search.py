@@ -83,7 +83,7 @@ def test_prefix_search_as_you_type(found: SearchIndex) -> None:
 
 def test_facets_and_filters(found: SearchIndex) -> None:
     hits = found.search(Query(""), 3, facets=True)
-    assert hits.total == len(NODES) and not hits.capped and len(hits.iris) == 3
+    assert hits.total == len(NODES) and len(hits.iris) == 3  # (an exact count: tantivy counts every match)
     assert dict(hits.facets["kind"])["NQ"] == 2
     assert dict(hits.facets["province"]) == {"lai-chau": 2, "ha-noi": 1}
     assert dict(hits.facets["issuer"])["TW"] == 3
