@@ -35,7 +35,8 @@ from graph.documents import (
 from graph.errors import UnknownDocument
 from graph.feeds import document_feed, new_feed
 from graph.lineage import RELATIONS
-from graph.search import FACETS, scope_of
+from graph.places import scope_of
+from graph.search import FACETS
 from graph.search import Query as SearchQuery
 from graph.validity import validity
 from graph.vocab import load

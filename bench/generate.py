@@ -14,12 +14,17 @@ each term) → Tổng Liên đoàn and ministry guidance → provincial programm
 LĐLĐ, MTTQ, UBND) → district and unit plans → grassroots letters. Phrasing varies as in the real
 corpus: Căn cứ preambles, "Thực hiện … thực hiện …" chains, lists sharing a date, Party and state
 symbols, name-only laws, a few conflicting dates and year-less references.
+
+Provinces implement a central document with a lag of their own (log-normal: a median of about ten weeks,
+some a year or more) and about one in ten never does; a document is never dated before what it cites.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import math
 import os
 import random
 import sys
@@ -29,7 +34,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-VERSION = 2  # bump when the output changes: bench/run.py keeps corpora and stores by size, seed and version
+VERSION = 3  # bump when the output changes: bench/run.py keeps corpora and stores by size, seed and version
 
 PROVINCES = [
     "Lai Châu", "Điện Biên", "Lào Cai", "Tuyên Quang", "Cao Bằng", "Lạng Sơn", "Thái Nguyên", "Phú Thọ",
@@ -53,6 +58,9 @@ TOPICS = [
 ]
 LAWS = ["Luật Công đoàn năm 2024", "Bộ luật Lao động năm 2019", "Luật Thực hiện dân chủ ở cơ sở năm 2022",
         "Điều lệ Đảng", "Điều lệ Công đoàn Việt Nam"]
+LANDMARK = 0.06  # the share of provincial programmes for the first landmark, implemented for twenty years
+NEVER = 0.1  # the share of provinces that never implement a given central document
+LAG_MEDIAN_DAYS, LAG_SIGMA, LAG_MAX_DAYS = 70, 0.9, 1100
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em", "Vũ Thị Giang"]
 
 
@@ -70,6 +78,28 @@ class Doc:
     cites: list[tuple[Doc, str]] = field(default_factory=list)  # (cited, relation)
     chains: list[tuple[Doc, Doc]] = field(default_factory=list)  # (A, B): "A … thực hiện B" in the text
     misdated: dict[int, tuple[int, int, int]] = field(default_factory=dict)  # cited n → the date it states
+    lags: dict[str, int | None] = field(default_factory=dict)  # province → days until it implements (None: never)
+
+
+def _lag(doc: Doc, province: str, rnd: random.Random) -> int | None:
+    """Days after `doc` (a central document) that `province` first implements it; None: it never does.
+    Drawn once per (document, province), when the province first considers it."""
+    if province not in doc.lags:
+        never = rnd.random() < NEVER
+        days = min(LAG_MAX_DAYS, round(LAG_MEDIAN_DAYS * math.exp(rnd.gauss(0, LAG_SIGMA))))
+        doc.lags[province] = None if never else days
+    return doc.lags[province]
+
+
+def _after(d: tuple[int, int, int], days: int) -> tuple[int, int, int]:
+    x = dt.date(d[2], d[1], d[0]) + dt.timedelta(days=days)
+    return (x.day, x.month, x.year)
+
+
+def _dated(rnd: random.Random, around: tuple[int, int, int], earliest: tuple[int, int, int]) -> tuple[int, int, int]:
+    """A date within two months of `around` (the generator's clock), never before `earliest`."""
+    d = _after(around, rnd.randint(-60, 60))
+    return d if _order(d) >= _order(earliest) else _after(earliest, rnd.randint(0, 20))
 
 
 def _date(rnd: random.Random, year: int) -> tuple[int, int, int]:
@@ -102,7 +132,13 @@ def generate(size: int, seed: int = 7) -> Iterator[tuple[Doc, str]]:
     guidance: list[Doc] = []
     provincial: dict[str, list[Doc]] = {p: [] for p in PROVINCES}
     counters: dict[tuple[str, ...], int] = {}
+    implemented: set[tuple[str, int]] = set()  # (province, central document) pairs with a programme
     n = 0
+
+    def clock(n: int) -> tuple[int, int, int]:
+        """The generator's calendar: documents in issue order from 2011 to 2030 (then ahead of it, a
+        document is dated no earlier than what it cites)."""
+        return _after((1, 1, 2011), round(n / max(size, 1) * 365.25 * 19.9))
 
     def number(scope: tuple[str, ...]) -> int:
         counters[scope] = counters.get(scope, 0) + 1
@@ -111,20 +147,20 @@ def generate(size: int, seed: int = 7) -> Iterator[tuple[Doc, str]]:
     while n < size:
         roll = rnd.random()
         if roll < 0.01 or not central:
-            start, end = rnd.choice(TERMS)
             kind, kind_name, issuer = rnd.choice(CENTRAL)
-            year = rnd.randint(start, end)
+            when = _dated(rnd, clock(n), clock(0))
+            start = next((t for t, end in TERMS if when[2] <= end), TERMS[-1][0])
             doc = Doc(n, f"{number(('tw', kind, str(start))):02d}-{kind}/TW", kind, kind_name, issuer, None, None,
-                      _date(rnd, year), rnd.choice(TOPICS))
+                      when, rnd.choice(TOPICS))
             central.append(doc)
             if not majors or rnd.random() < 0.0015:
                 majors.append(doc)
             text = _render(doc, rnd)
         elif roll < 0.04 or not guidance:
             base = rnd.choice(central)
-            year = min(2030, base.date[2] + rnd.randint(0, 1))
-            doc = Doc(n, f"{number(('tld', str(year)))}/HD-TLĐ", "HD", "Hướng dẫn",
-                      "Đoàn Chủ tịch Tổng Liên đoàn Lao động Việt Nam", None, None, _date(rnd, year),
+            when = _dated(rnd, clock(n), _after(base.date, rnd.randint(5, 90)))
+            doc = Doc(n, f"{number(('tld', str(when[2])))}/HD-TLĐ", "HD", "Hướng dẫn",
+                      "Đoàn Chủ tịch Tổng Liên đoàn Lao động Việt Nam", None, None, when,
                       "thực hiện " + base.kind_name + " " + base.symbol)
             doc.cites.append((base, "implements"))
             guidance.append(doc)
@@ -134,40 +170,50 @@ def generate(size: int, seed: int = 7) -> Iterator[tuple[Doc, str]]:
         else:
             province = rnd.choice(PROVINCES)
             local = provincial[province]
-            base = rnd.choice(majors[-5:]) if rnd.random() < 0.4 else rnd.choice(central[-50:])
-            latest = max([base.date[2]] + [d.date[2] for d in local[-20:]])
-            year = min(2030, latest + rnd.randint(0, 1))  # a document cites only older ones
+            base = _base(central, majors, province, rnd)
+            if base is None and not local:
+                continue  # nothing this province implements yet
+            now = clock(n)
             kind = rnd.random()
-            if kind < 0.35 or not local:
-                doc = Doc(n, f"{number((province, 'tu', str(year))):02d}-CTr/TU", "CTr", "Chương trình hành động",
-                          "Ban Thường vụ Tỉnh ủy", None, province, _date(rnd, year), base.subject)
+            if base is not None and (kind < 0.35 or not local):
+                lag = _lag(base, province, rnd) or 0
+                if (province, base.n) in implemented:
+                    when = _dated(rnd, now, _after(base.date, lag))
+                else:  # the province's first programme for it: its lag
+                    implemented.add((province, base.n))
+                    when = _after(base.date, lag + rnd.randint(0, 10))
+                doc = Doc(n, f"{number((province, 'tu', str(when[2]))):02d}-CTr/TU", "CTr", "Chương trình hành động",
+                          "Ban Thường vụ Tỉnh ủy", None, province, when, base.subject)
                 doc.cites.append((base, "implements"))
-            elif kind < 0.6:
+            elif kind < 0.6 or base is None:
                 parent = rnd.choice(local[-20:])
-                doc = Doc(n, f"{number((province, 'ldld', str(year)))}/KH-LĐLĐ", "KH", "Kế hoạch",
-                          "Ban Thường vụ Liên đoàn Lao động tỉnh", None, province, _date(rnd, year), parent.subject)
+                extra = rnd.choice(guidance[-20:]) if guidance and rnd.random() < 0.5 else None
+                when = _dated(rnd, now, max((c.date for c in (parent, extra) if c), key=_order))
+                doc = Doc(n, f"{number((province, 'ldld', str(when[2])))}/KH-LĐLĐ", "KH", "Kế hoạch",
+                          "Ban Thường vụ Liên đoàn Lao động tỉnh", None, province, when, parent.subject)
                 doc.cites.append((parent, "implements"))
-                if parent.cites and rnd.random() < 0.5:
+                if _chainable(parent) and rnd.random() < 0.5:
                     doc.chains.append((parent, parent.cites[0][0]))
                     doc.cites.append((parent.cites[0][0], "cites"))
-                if guidance and rnd.random() < 0.5:
-                    doc.cites.append((rnd.choice(guidance[-20:]), "based_on"))
+                if extra is not None:
+                    doc.cites.append((extra, "based_on"))
             elif kind < 0.8:
                 parent = rnd.choice(local[-20:])
-                doc = Doc(n, f"{number((province, 'mttq', str(year)))}/KH-MTTQ-BTT", "KH", "Kế hoạch",
-                          "Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh", None, province, _date(rnd, year),
-                          parent.subject)
-                doc.cites.append((parent, "based_on"))
                 other = rnd.choice(local[-20:])
+                when = _dated(rnd, now, max(parent.date, other.date, key=_order))
+                doc = Doc(n, f"{number((province, 'mttq', str(when[2])))}/KH-MTTQ-BTT", "KH", "Kế hoạch",
+                          "Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh", None, province, when, parent.subject)
+                doc.cites.append((parent, "based_on"))
                 if other is not parent:
                     doc.cites.append((other, "based_on"))
             else:
                 parent = rnd.choice(local[-20:])
-                doc = Doc(n, f"{number((province, 'dd', str(year)))}-CV/ĐĐ", "CV", "Công văn",
-                          "Đảng đoàn Liên đoàn Lao động tỉnh", "Tỉnh ủy " + province, province, _date(rnd, year),
+                when = _dated(rnd, now, parent.date)
+                doc = Doc(n, f"{number((province, 'dd', str(when[2])))}-CV/ĐĐ", "CV", "Công văn",
+                          "Đảng đoàn Liên đoàn Lao động tỉnh", "Tỉnh ủy " + province, province, when,
                           "quan tâm lãnh đạo, chỉ đạo " + parent.subject)
                 doc.cites.append((parent, "implements"))
-                if parent.cites:
+                if _chainable(parent):
                     doc.chains.append((parent, parent.cites[0][0]))
                     doc.cites.append((parent.cites[0][0], "cites"))
             local.append(doc)
@@ -180,6 +226,27 @@ def generate(size: int, seed: int = 7) -> Iterator[tuple[Doc, str]]:
             text = _render(doc, rnd)
         n += 1
         yield doc, text
+
+
+def _chainable(parent: Doc) -> bool:
+    """Whether a text can say "parent … thực hiện what parent rests on" unambiguously (not where both
+    bear the same symbol, a year apart: no reader could tell which mention is which)."""
+    return bool(parent.cites) and parent.cites[0][0].symbol != parent.symbol
+
+
+def _order(d: tuple[int, int, int]) -> tuple[int, int, int]:
+    return (d[2], d[1], d[0])
+
+
+def _base(central: list[Doc], majors: list[Doc], province: str, rnd: random.Random) -> Doc | None:
+    """The central document a provincial programme implements: often the first landmark or a recent one,
+    else any recent one, but never one this province does not implement (a few more tries, else none)."""
+    roll = rnd.random()
+    base = majors[0] if roll < LANDMARK else rnd.choice(majors[-5:]) if roll < 0.4 else rnd.choice(central[-50:])
+    if _lag(base, province, rnd) is not None:
+        return base
+    recent = central[-50:]
+    return next((c for c in rnd.sample(recent, min(5, len(recent))) if _lag(c, province, rnd) is not None), None)
 
 
 def _render(doc: Doc, rnd: random.Random) -> str:

@@ -15,6 +15,7 @@ import random
 import shutil
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,8 @@ sys.path.insert(0, str(BENCH))
 from common import percentile  # noqa: E402
 
 from graph.lineage import REL_ID, LineageIndex  # noqa: E402
-from graph.search import Query, SearchIndex, scope_of  # noqa: E402
+from graph.places import scope_of  # noqa: E402
+from graph.search import Query, SearchIndex  # noqa: E402
 from graph.store import GraphStore  # noqa: E402
 from graph.text import strip_marks  # noqa: E402
 from graph.vocab import load  # noqa: E402
@@ -117,6 +119,37 @@ def measure_validity(idx: LineageIndex, repeat: int = 200) -> dict[str, Any]:
             "landmark": timed(lambda: validity(idx, big), 20)}
 
 
+def measure_coverage(idx: LineageIndex, repeat: int = 20) -> dict[str, Any]:
+    """Coverage of the landmark (target p95 ≤ 100 ms at 1M), each run walking afresh (the recorded walks
+    forgotten), checked against a brute-force count: a plain breadth-first walk and one loop over what it
+    reaches."""
+    from graph.coverage import coverage
+    from graph.places import registry
+
+    key = landmark(idx)
+    t = time.perf_counter()
+    got = coverage(idx, key)
+    first = (time.perf_counter() - t) * 1000
+    rels = frozenset({REL_ID["implements"], REL_ID["guides"]})
+
+    def fresh() -> object:
+        idx.forget_walks()
+        return coverage(idx, key)
+
+    t = time.perf_counter()
+    reached = [s.node for s in idx.walk(idx.keys[key], rels, 10**6, False)]
+    bfs_ms = (time.perf_counter() - t) * 1000
+    c, reg, counts = idx.nodes.columns, registry(), Counter[str]()
+    for n in reached:
+        province = reg.province_of(scope_of(c["iri"][n])[0])
+        if province:
+            counts[province] += 1
+    exact = got["implementers"] == len(reached) and counts == {r["province"]: r["documents"] for r in got["provinces"]}
+    return {"document": key, "implementers": got["implementers"], "provinces": len(got["provinces"]),
+            "provinces_without": len(got["provinces_without"]), "first_call_ms": round(first, 1),
+            "plain_bfs_ms": round(bfs_ms, 1), "exact": exact, **timed(fresh, repeat)}
+
+
 def landmark(idx: LineageIndex) -> str:
     impl = {REL_ID["implements"], REL_ID["guides"]}
     inc = idx.inc
@@ -187,7 +220,7 @@ def browser_paint(base: str, key: str) -> dict[str, Any]:
 def measure(store: Path, repeat: int = 200, pages: bool = True) -> dict[str, Any]:
     idx = LineageIndex.open(GraphStore.open_read_only(store), Path(str(store) + ".lineage"))
     out = {"search": measure_search(idx, Path(str(store) + ".search"), repeat),
-           "validity": measure_validity(idx, repeat)}
+           "validity": measure_validity(idx, repeat), "coverage": measure_coverage(idx)}
     if not pages:
         return out
     key = landmark(idx)
@@ -210,6 +243,11 @@ def table(r: dict[str, Any]) -> str:
     lines.append(f"{'validity p50/p95':<46}{v['p50_ms']}/{v['p95_ms']} ms  (target p95 ≤ 5 ms at 1M; "
                  f"{v['documents']} documents, {v['acted_on']} acted on)")
     lines.append(f"{'validity of the landmark p50/p95':<46}{v['landmark']['p50_ms']}/{v['landmark']['p95_ms']} ms")
+    cv = r["coverage"]
+    lines.append(f"{'coverage of the landmark p50/p95':<46}{cv['p50_ms']}/{cv['p95_ms']} ms  (target p95 ≤ 100 ms at "
+                 f"1M; {cv['document']}: {cv['implementers']} implementers, {cv['provinces']} provinces, "
+                 f"{cv['provinces_without']} without; exact against a brute-force count: {cv['exact']}; "
+                 f"first call {cv['first_call_ms']} ms; plain BFS {cv['plain_bfs_ms']} ms)")
     lines.append(f"pages of {pg['document']} ({pg['implementers']} implementers), time to first byte p50/p95:")
     lines.append(f"  {'document page, first request':<44}{pg['document_page_first_ms']} ms")
     for name in ("document page", "diagram data", "lineage CSV, first byte", "search page", "home page"):

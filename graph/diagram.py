@@ -14,7 +14,6 @@ from typing import Any
 
 from .documents import DEFAULT_DOWN, DEFAULT_UP, edge_evidence, find, relation_set
 from .lineage import LineageIndex, Step
-from .search import scope_of
 
 DRAWN = 150  # documents drawn one by one before a direction is grouped
 GROUP_DRAWN = 200  # documents of one expanded group drawn one by one (the rest stay a group)
@@ -23,13 +22,14 @@ TABLE_ROWS = 500  # rows of the accessible table shown on the page (the CSV has 
 
 def place(index: LineageIndex, n: int) -> str:
     """The province of a document, or its issuer code where it has none (a central organ), or '?'."""
-    province, issuer = scope_of(index.nodes.columns["iri"][n])
+    c = index.nodes.columns
+    province, issuer = c["scope"][n], c["issuer_code"][n]
     return province or issuer.upper() or "?"
 
 
 def node_data(index: LineageIndex, n: int) -> dict[str, Any]:
     c = index.nodes.columns
-    province, issuer = scope_of(c["iri"][n])
+    province, issuer = c["scope"][n], c["issuer_code"][n]
     symbol, title = c["symbol"][n], c["title"][n]
     return {"id": c["key"][n], "label": symbol or (title[:40] + ("…" if len(title) > 40 else "")) or c["key"][n],
             "symbol": symbol or None, "kind": c["kind"][n] or None, "date": c["date"][n] or None,

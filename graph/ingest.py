@@ -385,15 +385,16 @@ def load_dumps(paths: list[Path], store: GraphStore) -> IngestReport:
 
 
 def recompute_conflicts(store: GraphStore) -> None:
-    """The conflicts of the whole store, from one scan of the date index (no per-document queries)."""
-    first: dict[str, str] = {}
+    """The conflicts of the whole store, from one scan of each dated property's index (no per-document
+    queries)."""
     multi: set[str] = set()
-    for q in store.quads(p=vb("date").value):
-        d, v = q.subject.value, q.object.value  # type: ignore[union-attr]
-        seen = first.setdefault(d, v)
-        if seen != v:
-            multi.add(d)
-    del first
+    for prop in CONFLICT_PROPERTIES:
+        first: dict[str, str] = {}
+        for q in store.quads(p=vb(prop).value):
+            d, v = q.subject.value, q.object.value  # type: ignore[union-attr]
+            seen = first.setdefault(d, v)
+            if seen != v:
+                multi.add(d)
     cg = NamedNode(store.iris.conflicts_graph)
     had = {q.object.value for q in store.quads(p=vb("about").value, g=cg.value)}  # type: ignore[union-attr]
     update_conflicts(store, multi | had)
@@ -420,57 +421,38 @@ def _nodes_of(store: GraphStore, graph: str) -> set[str]:
     return {r["d"] for r in store.rows(f"SELECT DISTINCT ?d WHERE {{ GRAPH <{graph}> {{ ?d a vb:Document }} }}")}
 
 
+CONFLICT_PROPERTIES = ("date", "effectiveFrom", "effectiveUntil")  # dated claims sources may disagree on
+
+
 def update_conflicts(store: GraphStore, nodes: Iterable[str], batch: int = 200) -> None:
-    """Recompute the date conflicts of `nodes`: one vb:Conflict per document whose sources disagree."""
+    """Recompute the conflicts of `nodes`: one vb:Conflict per document and property (its date, the date it
+    comes into force, the date it ceases to be) whose sources disagree."""
     todo = sorted(nodes)
     cg = store.iris.conflicts_graph
+    props = " ".join(f"vb:{p}" for p in CONFLICT_PROPERTIES)
     for i in range(0, len(todo), batch):
         chunk = todo[i : i + batch]
         values = " ".join(f"<{d}>" for d in chunk)
-        # cheap first: which documents have two dates, and which had a conflict; most have neither
-        dates: dict[str, set[str]] = defaultdict(set)
-        query = f"SELECT DISTINCT ?d ?v WHERE {{ VALUES ?d {{ {values} }} GRAPH ?g {{ ?d vb:date ?v }} }}"
+        # cheap first: which documents have two values of a property, and which had a conflict; most neither
+        seen: dict[tuple[str, str], set[str]] = defaultdict(set)
+        query = (f"SELECT DISTINCT ?d ?p ?v WHERE {{ VALUES ?d {{ {values} }} VALUES ?p {{ {props} }} "
+                 f"GRAPH ?g {{ ?d ?p ?v }} }}")
         for row in store.rows(query):
-            dates[row["d"]].add(row["v"])
-        multi = sorted(d for d, vs in dates.items() if len(vs) > 1)
+            seen[(row["d"], row["p"])].add(row["v"])
+        multi = sorted({d for (d, _), vs in seen.items() if len(vs) > 1})
         had = {r["d"] for r in store.rows(
             f"SELECT DISTINCT ?d WHERE {{ GRAPH <{cg}> {{ VALUES ?d {{ {values} }} ?c vb:about ?d }} }}")}
         if not multi and not had:
             continue
         values = " ".join(f"<{d}>" for d in sorted(set(multi) | had))
-        claims: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        claims: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
         if multi:
             for row in store.rows(
-                "SELECT ?d ?v ?g ?src WHERE { VALUES ?d { " + " ".join(f"<{d}>" for d in multi) + " } "
-                "GRAPH ?g { ?d vb:date ?v . ?g vb:describes ?src } }"
+                "SELECT ?d ?p ?v ?g ?src WHERE { VALUES ?d { " + " ".join(f"<{d}>" for d in multi) + " } "
+                f"VALUES ?p {{ {props} }} GRAPH ?g {{ ?d ?p ?v . ?g vb:describes ?src }} }}"
             ):
-                claims[row["d"]].append((row["v"], row["g"], row["src"]))
-        quads: list[Quad] = []
-        g = NamedNode(cg)
-        for d, found in claims.items():
-            by_value: dict[str, list[tuple[str, str]]] = defaultdict(list)
-            for value, graph, src in found:
-                by_value[value].append((src, graph))
-            if len(by_value) < 2:
-                continue
-            path = d.split("/doc/", 1)[-1]
-            c = store.iris.conflict(path, "date")
-            quads += [
-                Quad(NamedNode(c), RDF_TYPE, vb("Conflict"), g),
-                Quad(NamedNode(c), vb("about"), NamedNode(d), g),
-                Quad(NamedNode(c), vb("onProperty"), vb("date"), g),
-            ]
-            for n, (value, sources) in enumerate(sorted(by_value.items()), 1):
-                cl = NamedNode(f"{c}/claim/{n}")
-                quads += [
-                    Quad(NamedNode(c), vb("claim"), cl, g),
-                    Quad(cl, RDF_TYPE, vb("Claim"), g),
-                    Quad(cl, vb("value"), Literal(value, datatype=XSD_DATE), g),
-                    Quad(cl, vb("sourceCount"), Literal(str(len(sources)), datatype=XSD_INTEGER), g),
-                ]
-                for src, graph in sorted(sources)[:CLAIM_SOURCES]:
-                    quads += [Quad(cl, vb("claimedBy"), NamedNode(src), g),
-                              Quad(cl, vb("inGraph"), NamedNode(graph), g)]
+                claims[(row["d"], row["p"])].append((row["v"], row["g"], row["src"]))
+        quads = [q for (d, p), found in sorted(claims.items()) for q in _conflict_quads(store, d, p, found)]
         insert = ""
         if quads:
             insert = f" ;\nINSERT DATA {{ {quads_to_insert(cg, quads)} }}"
@@ -483,6 +465,29 @@ def update_conflicts(store: GraphStore, nodes: Iterable[str], batch: int = 200) 
             f"VALUES ?d {{ {values} }} ?c vb:about ?d ; ?p ?o }} }}"
             + insert
         )
+
+
+def _conflict_quads(store: GraphStore, d: str, prop: str, found: list[tuple[str, str, str]]) -> list[Quad]:
+    """One vb:Conflict about document d's property, a vb:Claim per value with the sources claiming it;
+    nothing where the sources agree."""
+    by_value: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for value, graph, src in found:
+        by_value[value].append((src, graph))
+    if len(by_value) < 2:
+        return []
+    name = prop.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    c = NamedNode(store.iris.conflict(d.split("/doc/", 1)[-1], name))
+    g = NamedNode(store.iris.conflicts_graph)
+    quads = [Quad(c, RDF_TYPE, vb("Conflict"), g), Quad(c, vb("about"), NamedNode(d), g),
+             Quad(c, vb("onProperty"), NamedNode(prop), g)]
+    for n, (value, sources) in enumerate(sorted(by_value.items()), 1):
+        cl = NamedNode(f"{c.value}/claim/{n}")
+        quads += [Quad(c, vb("claim"), cl, g), Quad(cl, RDF_TYPE, vb("Claim"), g),
+                  Quad(cl, vb("value"), Literal(value, datatype=XSD_DATE), g),
+                  Quad(cl, vb("sourceCount"), Literal(str(len(sources)), datatype=XSD_INTEGER), g)]
+        for src, graph in sorted(sources)[:CLAIM_SOURCES]:
+            quads += [Quad(cl, vb("claimedBy"), NamedNode(src), g), Quad(cl, vb("inGraph"), NamedNode(graph), g)]
+    return quads
 
 
 def totals(store: GraphStore, report: IngestReport) -> IngestReport:

@@ -75,17 +75,6 @@ class Row:
     rank: int  # an ingested document, then one with a symbol, comes before one only cited
 
 
-def scope_of(iri: str) -> tuple[str, str]:
-    """(province slug, issuer code) of a document IRI `…/doc/[province/]issuer/kind/year/number`; empty
-    where the IRI does not say (a document known by name, or only as a source)."""
-    parts = iri.split("/doc/", 1)[-1].split("/")
-    if parts[0] in ("name", "source") or len(parts) < 4:
-        return "", ""
-    if len(parts) >= 5:
-        return ("" if parts[0] == "_" else parts[0]), parts[1]
-    return "", parts[0]
-
-
 def fingerprints(index: LineageIndex) -> array[int]:
     """A checksum of what the search holds of each document, from the raw columns (no folding): a row
     is folded again only when its checksum moved."""
@@ -105,10 +94,10 @@ def rows(index: LineageIndex, which: Iterable[int] | None = None) -> Iterator[Ro
         kind, key = c["kind"][n], c["key"][n]
         if kind not in names:
             names[kind] = " ".join(vocab.kind_words(kind)) if kind else ""
-        province, issuer = scope_of(c["iri"][n])
+        province, issuer = c["scope"][n], c["issuer_code"][n]
         words = fold(" ".join((names[kind], kind, c["symbol"][n], c["title"][n], c["issuer"][n],
                                province.replace("-", " "), key)))
-        number = key.rsplit("-", 1)[-1]
+        number = c["number"][n]
         rank = 2 * nodes.ingested[n] + (1 if c["symbol"][n] else 0)
         yield Row(c["iri"][n], " ".join(words), number.lstrip("0") or number, kind, issuer.upper(),
                   nodes.years[n] or 0, province, rank)

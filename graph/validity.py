@@ -77,7 +77,7 @@ def is_partial(sentence: str, target: str) -> bool:
 def acts_on(index: LineageIndex, n: int) -> list[Act]:
     """Every document that acts on document n, from the index (no store read)."""
     c = index.nodes.columns
-    target = c["symbol"][n] or c["key"][n].rsplit("-", 1)[-1]
+    target = c["symbol"][n] or c["number"][n]
     found = []
     for j in _acting_edges(index, n):
         a, r = index.inc.dst[j], index.inc.rel[j]

@@ -13,9 +13,10 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from graph.coverage import coverage, coverage_csv, registry
+from graph.coverage import coverage, coverage_csv
 from graph.identity import slug
 from graph.lineage import REL_ID, LineageIndex, Node
+from graph.places import registry
 from graph.vocab import load
 
 B = "https://w3id.org/vanban/doc/"
@@ -114,3 +115,51 @@ def test_coverage_route_and_page(seed_store: object) -> None:
         page = c.get("/documents/tw-nq-2021-02", headers={"accept": "text/html"}).text
         panel = page[page.index('id="coverage"'):]
         assert "Lai Châu" in panel and ">108<" in panel and "<svg" in panel and "chưa có văn bản triển khai" in panel
+
+
+def test_coverage_of_the_generated_landmark_is_exact(tmp_path: object) -> None:
+    """bench/generate.py at 10,000 documents, built into the graph as `vanban load` takes it: the coverage of
+    its most implemented resolution against a count over the generator's own truth (what each document
+    implements, and the chains its text states), provinces that never implement it included."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from generate import generate, write_graph
+
+    dump = write_graph(Path(str(tmp_path)), 10_000, 7, 2)
+    docs = [d for d, _ in generate(10_000, 7)]
+    g = nx.DiGraph()
+    g.add_nodes_from(d.n for d in docs)
+    stated: dict[int, list[date]] = {}  # a document's dates as it and its citers state them (least wins)
+    for d in docs:
+        stated.setdefault(d.n, []).append(date(d.date[2], d.date[1], d.date[0]))
+        for c, rel in d.cites:
+            if rel == "implements":
+                g.add_edge(d.n, c.n)
+            if c.n in d.misdated:
+                day, month, year = d.misdated[c.n]
+                stated[c.n].append(date(year, month, day))
+        for a, b in d.chains:
+            g.add_edge(a.n, b.n)
+    landmark = max((d for d in docs if d.province is None), key=lambda d: len(nx.ancestors(g, d.n)))
+    reached = nx.ancestors(g, landmark.n)
+    idx = LineageIndex.from_dumps([dump], "s")
+    c = idx.nodes.columns
+    key = next(c["key"][n] for n in range(len(idx.nodes)) if c["symbol"][n] == landmark.symbol
+               and c["date"][n] == min(stated[landmark.n]).isoformat())
+    got = coverage(idx, key)
+    assert got["implementers"] == len(reached) > 2000
+    start = min(stated[landmark.n])
+    firsts: dict[str, date] = {}
+    for n in reached:
+        province, when = docs[n].province, min(stated[n])
+        if province and (province not in firsts or when < firsts[province]):
+            firsts[province] = when
+    rows = {r["province"]: r["lag_days"] for r in got["provinces"]}
+    assert rows == {p: (when - start).days for p, when in firsts.items()}
+    assert set(got["provinces_without"]) == {p for p, lag in landmark.lags.items() if lag is None} != set()
+    lags = sorted(rows.values())
+    assert 20 < lags[len(lags) // 2] < 200 and lags[-1] > 300  # realistic: weeks for most, a year for some
+    months = Counter(min(stated[n]).isoformat()[:7] for n in reached)
+    assert {m["month"]: m["documents"] for m in got["timeline"]} == months

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.lineage import LineageIndex, Node
-from graph.search import Query, SearchIndex, fold, query_words, scope_of
+from graph.places import scope_of
+from graph.search import Query, SearchIndex, fold, query_words
 from graph.vocab import load
 
 B = "https://w3id.org/vanban/doc/"

@@ -166,3 +166,28 @@ def test_the_derived_validity_graph_is_queryable_in_sparql(tmp_path: Path) -> No
     for r in store.rows("SELECT DISTINCT ?p ?o WHERE { GRAPH <https://w3id.org/vanban/graph/derived/validity> "
                         "{ ?d ?p ?o } }"):
         assert r["p"] in declared and (r["o"] in declared or r["o"].startswith("http://data.europa.eu/eli/"))
+
+
+def test_sources_disagreeing_on_when_a_document_takes_effect_are_a_conflict(tmp_path: Path) -> None:
+    """Two copies of one decision (a draft and the signed text, say) stating different dates of entry into
+    force: a vb:Conflict on vb:effectiveFrom with both claims, the validity flags it, and it goes when the
+    disagreeing copy is removed."""
+    from graph.ingest import remove
+    from graph.service import Indexes, ingest_files
+
+    head = ("ỦY BAN NHÂN DÂN\nTỈNH LAI CHÂU\nSố: 15/2020/QĐ-UBND\nLai Châu, ngày 10 tháng 3 năm 2020\nQUYẾT ĐỊNH\n"
+            "Ban hành quy chế\nĐiều 3. Quyết định này có hiệu lực ")
+    (tmp_path / "signed.txt").write_text(head + "kể từ ngày ký.\n", encoding="utf-8")
+    (tmp_path / "draft.txt").write_text(head + "kể từ ngày 01/7/2020.\n", encoding="utf-8")
+    store = GraphStore()
+    ingest_files([tmp_path], store, Indexes.beside(store), workers=0)
+    rows = store.rows("SELECT ?p ?v ?n WHERE { ?c a vb:Conflict ; vb:onProperty ?p ; vb:claim ?cl . "
+                      "?cl vb:value ?v ; vb:sourceCount ?n }")
+    assert {(r["p"].rsplit("#", 1)[-1], r["v"]) for r in rows} == {("effectiveFrom", "2020-03-10"),
+                                                                  ("effectiveFrom", "2020-07-01")}
+    idx = LineageIndex.build(store)
+    key = next(k for k in idx.nodes.columns["key"] if k.endswith("qd-2020-15"))
+    assert validity(idx, key, date(2020, 5, 1), store)["dates_conflict"]
+    remove([tmp_path / "draft.txt"], store)
+    assert store.count("?c a vb:Conflict") == 0
+    assert not validity(LineageIndex.build(store), key, date(2020, 5, 1), store)["dates_conflict"]
