@@ -256,7 +256,7 @@ def stats(store: GraphStore, index: LineageIndex, quads: bool = True) -> dict[st
     return {
         "documents": len(index.nodes),
         "ingested": sum(index.nodes.ingested),
-        "sources": store.count("GRAPH ?x { ?x a vb:SourceGraph }"),
+        "sources": store.count("GRAPH ?x { ?x vb:describes ?d }"),
         "links": sum(by_relation.values()),
         "by_relation": dict(sorted(by_relation.items())),
         "conflicts": store.count("?x a vb:Conflict"),

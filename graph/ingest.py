@@ -26,12 +26,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode, Quad
 
 from .errors import InputError, VanbanError
 from .extract import Extraction, extract_reading
 from .identity import source_id
-from .rdf import RDF_TYPE, RELATION_PROPERTY, Built, build, vb
+from .rdf import MODEL, RDF_TYPE, RELATION_PROPERTY, Built, build, vb
 from .read import SUFFIXES, PageProgress, ReadLimits, printable, read, read_file
 from .store import GraphStore, quads_to_insert
 from .vocab import Vocabulary, load
@@ -58,6 +59,7 @@ class IngestReport:
     links: int = 0
     conflicts: int = 0
     ambiguous: int = 0
+    older_model: int = 0  # sources written in an earlier graph model and not read again (files not given)
     seconds: dict[str, float] = field(default_factory=dict)  # time per phase, where measured
     since: str = ""  # the store's write stamp before this ingest
     added: list[str] = field(default_factory=list)  # graphs of new sources
@@ -68,6 +70,8 @@ class IngestReport:
             f"{self.ingested} ingested, {self.skipped} unchanged, {len(self.failed)} failed; "
             f"store: {self.documents} source documents, {self.nodes} document nodes, {self.links} links, "
             f"{self.conflicts} conflicts, {self.ambiguous} ambiguous references; {self.warnings} warnings"
+            + (f"; {self.older_model} sources of an earlier graph model still to ingest again (their files were "
+               "not given: give them, or remove them)" if self.older_model else "")
         )
 
 
@@ -295,6 +299,7 @@ def ingest(
     only to the roles that may see it (api/security.py). `name_of` is how a file is recorded (a file sent
     to a server is recorded under the name its sender gave it)."""
     v = vocab or load()
+    ensure_ontology(store)
     report = IngestReport(since=store.stamp())
     started = time.perf_counter()
     if store.has_mark("conflictsStale"):  # an earlier ingest stopped before its conflicts were done
@@ -304,7 +309,11 @@ def ingest(
     names = [name_of(p) for p in files]
     graphs = [store.iris.graph(source_id(n)) for n in names]
     known = store.source_hashes()
-    texted = store.sources_with_text()  # a source stored before its text was kept is read again
+    model = store.model()  # a store of an earlier graph model: every source given is read again
+    if model == 0:  # no source yet: whatever this ingest writes (even if cut short) is of this model
+        store.set_model(MODEL)
+        model = MODEL
+    texted = store.sources_with_text() if model in (0, MODEL) else set()  # (as is one stored before its text)
     jobs = [(str(p), known.get(g) if g in texted else None) for p, g in zip(files, graphs, strict=True)]
     n_workers = workers if workers is not None else max(1, (os.cpu_count() or 2) - 1)
     pending = _Batch(store, collect)
@@ -359,10 +368,37 @@ def ingest(
     if pending.touched:
         update_conflicts(store, pending.touched)
         store.clear_mark("conflictsStale")
+    if model != MODEL:
+        report.older_model = len(set(store.source_hashes()) - set(graphs))
+        if not report.older_model:
+            store.set_model(MODEL)
     store.flush()
     report.seconds["ingest"] = time.perf_counter() - started
     totals(store, report)
     return report
+
+
+ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology.ttl"
+ONTOLOGY_GRAPH = "https://w3id.org/vanban/ontology"
+
+
+def ensure_ontology(store: GraphStore, path: Path = ONTOLOGY) -> None:
+    """The ontology (classes, properties, and the SKOS scheme of kinds whose concepts name each kind) as a
+    graph of the store, so that SPARQL reads a kind's name and class where the lean graph states only the
+    kind's IRI. Rewritten, in one transaction, when ontology.ttl changes (its hash is its owl:versionInfo)."""
+    if not path.is_file():
+        return
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    g = ox.NamedNode(ONTOLOGY_GRAPH)
+    version = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
+    stamp = f"sha256:{digest}"  # (not vb:contentHash: that marks a source)
+    if any(q.object.value == stamp for q in store.quads(g, version.value, None, ONTOLOGY_GRAPH)
+           if isinstance(q.object, ox.Literal)):
+        return
+    quads = [*ox.parse(raw, ox.RdfFormat.TURTLE, base_iri=ONTOLOGY_GRAPH), ox.Quad(g, version, ox.Literal(stamp))]
+    store.update_derived(f"DROP SILENT GRAPH <{ONTOLOGY_GRAPH}> ;\n"
+                         f"INSERT DATA {{ {quads_to_insert(ONTOLOGY_GRAPH, quads)} }}")
 
 
 def load_dumps(paths: list[Path], store: GraphStore) -> IngestReport:
@@ -374,6 +410,8 @@ def load_dumps(paths: list[Path], store: GraphStore) -> IngestReport:
     report = IngestReport()
     t0 = time.perf_counter()
     store.load_nquads(paths)
+    store.set_model(MODEL)  # (a dump of this vanban's export or generator)
+    ensure_ontology(store)
     t1 = time.perf_counter()
     recompute_conflicts(store)
     store.flush()
@@ -492,7 +530,7 @@ def _conflict_quads(store: GraphStore, d: str, prop: str, found: list[tuple[str,
 
 def totals(store: GraphStore, report: IngestReport) -> IngestReport:
     rels = " ".join(f"vb:{p}" for p in RELATION_PROPERTY.values())
-    report.documents = store.count("GRAPH ?x { ?x a vb:SourceGraph }")
+    report.documents = store.count("GRAPH ?x { ?x vb:describes ?d }")
     report.nodes = store.count("?x a vb:Document")
     for row in store.rows(
         f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {rels} }} ?s ?p ?o }} }}"

@@ -3,6 +3,15 @@
 Every node has an IRI (no blank nodes). The graph holds what this source says: its own document,
 every document it cites (the claims it makes about them), the typed relations and, for each stated
 link, an evidence node with the quote and offsets. Terms are made here and nowhere else.
+
+Lean by design (graph model 2): no triple another one implies. A document's key, series number and
+issuing scope are in its IRI (`…/doc/lai-chau/tu/ctr/2021/12` is `lai-chau-tu-ctr-2021-12`); its kind
+is the IRI of a SKOS concept whose label is the kind's name; its year is its date's, stated only where
+no date is known; the graph says which document is ingested, states an evidence and is signed by a
+signature (`?g vb:describes ?d`); a node's class is implied by the property that reaches it (an
+evidence by vb:quote, an organisation by vb:issuer, a source graph by vb:describes); an organisation's
+code and province are in its IRI; an evidence keeps its four offsets in one literal
+(`vb:offsets "start end quoteStart quoteEnd"`); the distribution list is one literal, a line each.
 """
 
 from __future__ import annotations
@@ -27,7 +36,6 @@ RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SKOS_PREF = NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
 ORG_SUB = NamedNode("http://www.w3.org/ns/org#subOrganizationOf")
-FOAF_PERSON = NamedNode("http://xmlns.com/foaf/0.1/Person")
 FOAF_NAME = NamedNode("http://xmlns.com/foaf/0.1/name")
 PROV_GENERATED = NamedNode("http://www.w3.org/ns/prov#generatedAtTime")
 
@@ -41,6 +49,7 @@ RELATION_PROPERTY = {
     "corrects": "corrects",
     "cites": "cites",
 }
+MODEL = 2  # the graph model: a store written by another one is rewritten by the next ingest
 MAX_EVIDENCE_PER_RELATION = 5  # a law named forty times needs no forty quotes
 QUOTE_CHARS = 400
 
@@ -58,7 +67,7 @@ def _vb(term: str) -> str:
 
 _VB_TERMS: dict[str, str] = {}
 _TYPE, _PREF, _SUB = f"<{RDF_TYPE.value}>", f"<{SKOS_PREF.value}>", f"<{ORG_SUB.value}>"
-_PERSON, _NAME, _GENERATED = f"<{FOAF_PERSON.value}>", f"<{FOAF_NAME.value}>", f"<{PROV_GENERATED.value}>"
+_NAME, _GENERATED = f"<{FOAF_NAME.value}>", f"<{PROV_GENERATED.value}>"
 # Control characters (a page break's \f, \v, NUL) cannot be written in XML 1.0 (SPARQL XML results,
 # RDF/XML): each becomes a space, so the text keeps its length and evidence offsets still point into it.
 _CONTROLS = {c: " " for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)}
@@ -143,14 +152,15 @@ class _Builder:
         self.triples.append(f"<{s}> {p} {o}")
 
     def series(self, s: str, series: str) -> None:
-        self.add(s, _vb("series"), _string(series))
+        """What a batch resolves year-less references against (the store finds a series from IRIs)."""
         self.series_of.append((series, s))
 
-    def kind(self, s: str, code: str | None) -> None:
+    def kind(self, s: str, code: str | None) -> bool:
+        """The kind as the IRI of its concept (its class and name are the concept's); False: none known."""
         kc = self.vocab.code(code) if code else None
         if kc:
-            self.add(s, _TYPE, _vb(kc.cls))
             self.add(s, _vb("kind"), _iri(self.iris.kind(kc.code)))
+        return kc is not None
 
 
 def quote_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -190,51 +200,42 @@ def build(
     own = _own_iri(ex, source, iris, vocab)
     b.nodes.append(own)
     b.add(own, _TYPE, _vb("Document"))
-    b.add(own, _TYPE, _vb("IngestedDocument"))
-    b.kind(own, h.kind)
+    kind_known = b.kind(own, h.kind)
     own_key = _own_key(ex, vocab)
-    b.add(own, _vb("key"), _string(own_key.text if own_key else "source-" + source))
     if own_key:
         b.series(own, series_of(own_key))
-    for prop, value in (("symbol", h.symbol), ("number", h.number), ("kindName", h.kind_name),
+    for prop, value in (("symbol", h.symbol), ("kindName", None if kind_known else h.kind_name),
                         ("issuerName", h.issuer), ("place", h.place), ("subject", h.subject)):
         if value:
             b.add(own, _vb(prop), _string(value))
     if h.date:
         b.add(own, _vb("date"), _date(h.date))
-        b.add(own, _vb("year"), _year(int(h.date[:4])))
     elif own_key and own_key.year != UNKNOWN:
         b.add(own, _vb("year"), _year(int(own_key.year)))
-    if province:
-        b.add(own, _vb("province"), _string(province))
     if h.marking:
         b.add(own, _vb("securityMarking"), _string(h.marking))
     for e in ex.effects:  # when it says it takes effect and ends (ELI's entry-in-force dates)
         b.add(own, _vb("effectiveFrom" if e.field == "effective_from" else "effectiveUntil"), _date(e.date))
     for r in h.recipients:
         b.add(own, _vb("recipient"), _string(r))
-    for d in h.distribution:
-        b.add(own, _vb("distribution"), _string(d))
+    if h.distribution:
+        b.add(own, _vb("distributionList"), _string("\n".join(h.distribution)))
     for w in ex.warnings:
         b.add(own, _vb("warning"), _string(w))
     if h.issuer:
         org = _organisation(b, h.symbol, h.issuer, h.parent_issuer, province)
         b.add(own, _vb("issuer"), _iri(org))
     for n, s in enumerate(h.signers, 1):
-        sig = iris.signature(source, n)
-        b.add(own, _vb("signature"), _iri(sig))
-        b.add(sig, _TYPE, _vb("Signature"))
+        sig = iris.signature(source, n)  # (it signs the document its graph describes)
         if s.name:
             person = iris.person(s.name)
             b.add(sig, _vb("signer"), _iri(person))
-            b.add(person, _TYPE, _PERSON)
             b.add(person, _NAME, _string(s.name))
         for prop, value in (("position", s.position), ("capacity", s.capacity), ("signsFor", s.for_)):
             if value:
                 b.add(sig, _vb(prop), _string(value))
 
     g = b.graph
-    b.add(g, _TYPE, _vb("SourceGraph"))
     b.add(g, _vb("describes"), _iri(own))
     b.add(g, _vb("sourcePath"), _string(source_path))
     b.add(g, _vb("contentHash"), _string(content_hash))
@@ -256,7 +257,7 @@ def build(
             stated = [m for m, r in zip(c.mentions, c.mention_relations or c.relations, strict=False) if r == rel]
             for start, end in (stated or list(c.mentions))[:MAX_EVIDENCE_PER_RELATION]:
                 evidence_n += 1
-                _evidence(b, ex.text, iris.evidence(source, evidence_n), own, target, rel_prop, own, start, end)
+                _evidence(b, ex.text, iris.evidence(source, evidence_n), own, target, rel_prop, start, end)
     links = 0
     for lk in ex.links:
         a, t = targets.get(lk.source), targets.get(lk.target)
@@ -266,7 +267,7 @@ def build(
         b.add(a, link_prop, _iri(t))
         links += 1
         evidence_n += 1
-        _evidence(b, ex.text, iris.evidence(source, evidence_n), a, t, link_prop, own, lk.span[0], lk.span[1])
+        _evidence(b, ex.text, iris.evidence(source, evidence_n), a, t, link_prop, lk.span[0], lk.span[1])
     return Built(graph=g, own=own, triples=tuple(b.triples), nodes=tuple(dict.fromkeys(b.nodes)),
                  links=links, series=tuple(dict.fromkeys(b.series_of)))
 
@@ -305,17 +306,12 @@ def _own_iri(ex: Extraction, source: str, iris: Iris, vocab: Vocabulary) -> str:
 def _organisation(b: _Builder, symbol: str | None, name: str, parent: str | None, province: str | None) -> str:
     sym = parse_symbol(symbol, b.vocab) if symbol else None
     if sym and sym.issuer:
-        iri = b.iris.org(issuer_scope(sym.issuer, province, b.vocab))
-        b.add(iri, _vb("code"), _string(sym.issuer))
+        iri = b.iris.org(issuer_scope(sym.issuer, province, b.vocab))  # (its code is in the symbol)
     else:
         iri = b.iris.org_named(name, province)
-    b.add(iri, _TYPE, _vb("Organisation"))
     b.add(iri, _PREF, _string(name))
-    if province:
-        b.add(iri, _vb("province"), _string(province))
     if parent:
         p = b.iris.org_named(parent, province)
-        b.add(p, _TYPE, _vb("Organisation"))
         b.add(p, _PREF, _string(parent))
         b.add(iri, _SUB, _iri(p))
     return iri
@@ -341,14 +337,11 @@ def _cited_node(
             b.add(iri, _vb("referenceText"), _string(c.symbol or ""))
             for cand in candidates:
                 b.add(iri, _vb("candidate"), _iri(cand))
-        b.add(iri, _vb("key"), _string(key.text))
         b.series(iri, series_of(key))
         b.add(iri, _vb("symbol"), _string(c.symbol or ""))
     elif c.title:
-        nk = named_key(c.title, c.year)
-        iri = b.iris.doc(nk)
+        iri = b.iris.doc(named_key(c.title, c.year))
         b.add(iri, _TYPE, _vb("NamedDocument"))
-        b.add(iri, _vb("key"), _string(nk.text))
     else:
         reference_n += 1  # "Chỉ thị 05": no symbol, no issuer, no name
         iri = b.iris.reference(source, reference_n)
@@ -363,33 +356,27 @@ def _cited_node(
         return iri, reference_n
     b.nodes.append(iri)
     b.add(iri, _TYPE, _vb("Document"))
-    b.kind(iri, c.kind)
-    for prop, value in (("number", c.number), ("kindName", c.kind_name), ("issuerName", c.issuer),
+    kind_known = b.kind(iri, c.kind)
+    for prop, value in (("kindName", None if kind_known else c.kind_name), ("issuerName", c.issuer),
                         ("title", c.title)):
         if value:
             b.add(iri, _vb(prop), _string(value))
     if c.date:
         b.add(iri, _vb("date"), _date(c.date))
-    if c.year:
+    elif c.year:
         b.add(iri, _vb("year"), _year(c.year))
     return iri, reference_n
 
 
-def _evidence(b: _Builder, text: str, iri: str, source: str, target: str, prop: str, stated_in: str,
-              start: int, end: int) -> None:
+def _evidence(b: _Builder, text: str, iri: str, source: str, target: str, prop: str, start: int, end: int) -> None:
+    """The sentence stating source → target: its quote and the offsets of the mention and the quote in
+    the source's text (the document stating it is the one the graph describes)."""
     qs, qe = quote_span(text, start, end)
-    b.add(source, _vb("evidence"), _iri(iri))
-    b.add(iri, _TYPE, _vb("Evidence"))
     b.add(iri, _vb("source"), _iri(source))
     b.add(iri, _vb("target"), _iri(target))
     b.add(iri, _vb("relation"), prop)
-    b.add(iri, _vb("statedIn"), _iri(stated_in))
     b.add(iri, _vb("quote"), _string(" ".join(text[qs:qe].split())))
-    b.add(iri, _vb("mention"), _string(" ".join(text[start:end].split())))
-    b.add(iri, _vb("start"), _integer(start))
-    b.add(iri, _vb("end"), _integer(end))
-    b.add(iri, _vb("quoteStart"), _integer(qs))
-    b.add(iri, _vb("quoteEnd"), _integer(qe))
+    b.add(iri, _vb("offsets"), _string(f"{start} {end} {qs} {qe}"))
 
 
 __all__ = ["RELATION_PROPERTY", "VB", "Built", "build", "quote_span", "series_of", "slug"]

@@ -120,8 +120,9 @@ def _span(start: int | None, end: int | None, length: int) -> tuple[int, int] | 
 
 def _evidence_span(store: GraphStore, graph: str, source: str, n: int) -> tuple[int, int]:
     iri = store.iris.evidence(source, n)
-    for row in store.rows(f"SELECT ?s ?e WHERE {{ GRAPH <{graph}> {{ <{iri}> vb:start ?s ; vb:end ?e }} }}"):
-        return int(row["s"]), int(row["e"])
+    for row in store.rows(f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ <{iri}> vb:offsets ?o }} }}"):
+        start, end = row["o"].split()[:2]
+        return int(start), int(end)
     raise UnknownDocument(f"source {source!r} has no evidence {n}")
 
 

@@ -7,10 +7,15 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import settings
 
 from graph.ingest import ingest
 from graph.store import GraphStore
 from graph.vocab import Vocabulary, load
+
+# No per-example deadline: speed is measured in bench/, never by a test (a busy CI machine is no bug).
+settings.register_profile("vanban", deadline=None)
+settings.load_profile("vanban")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -377,6 +377,6 @@ def test_marked_documents_are_refused_then_only_for_their_role(tmp_path: Path) -
 def test_large_answers_come_whole_from_the_workers(server: Server) -> None:
     """Answers much larger than a pipe holds (64 KiB), again and again: none breaks off mid-message."""
     for _ in range(6):
-        r = _sparql(server, "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 3000")
+        r = _sparql(server, "SELECT ?s ?p ?o ?n WHERE { ?s ?p ?o VALUES ?n { 1 2 3 } } LIMIT 6000")
         assert r.status_code == 200, r.text[:200]
         assert len(r.content) > 100_000 and len(r.json()["results"]["bindings"]) > 500

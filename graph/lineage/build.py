@@ -22,19 +22,22 @@ from .model import PROP_REL, REL_ID, Found, K, Node, value_of
 
 class EvidenceReader:
     """Evidence nodes read a property at a time in any order (index scans, or a graph's quads), kept as
-    an ordinal per node and integer columns: a million evidence nodes must not be a million dicts."""
+    an ordinal per node and integer columns: a million evidence nodes must not be a million dicts. The
+    document stating an evidence is the one its graph describes: the graph is kept, and `stated_by`
+    turns it into that document."""
 
     FIELDS: ClassVar[dict[str, int]] = {
-        VB + p: i for i, p in enumerate(("source", "target", "relation", "statedIn", "start", "end", "quote"))}
+        VB + p: i for i, p in enumerate(("source", "target", "relation", "quote", "offsets"))}
+    COMPLETE = (1 << 5) - 1
 
     def __init__(self, node_of: Callable[[str], int | None]) -> None:
         self.node_of = node_of
         self.ordinal: dict[str, int] = {}  # evidence IRI → ordinal, until all its fields are read
         self.filled = bytearray()
-        self.ints = [array("i") for _ in range(6)]
+        self.ints = [array("i") for _ in range(6)]  # source, target, relation, stating graph → document, start, end
         self.quotes: list[bytes] = []
 
-    def add(self, e: str, field: int, value: str) -> None:
+    def add(self, e: str, field: int, value: str, graph: str) -> None:
         k = self.ordinal.get(e)
         if k is None:
             k = self.ordinal[e] = len(self.quotes)
@@ -42,18 +45,29 @@ class EvidenceReader:
                 column.append(-1)
             self.quotes.append(b"")
             self.filled.append(0)
+            g = self.node_of(graph)
+            self.ints[3][k] = -1 if g is None else g
         self.filled[k] |= 1 << field
-        if self.filled[k] == 0x7F:  # complete: a dump gives a node's quads together, so few stay open
+        if self.filled[k] == self.COMPLETE:  # a dump gives a node's quads together, so few stay open
             del self.ordinal[e]
-        if field == 6:
+        if field == 3:
             self.quotes[k] = value.encode()
         elif field == 2:
             self.ints[2][k] = REL_ID.get(PROP_REL.get(value, ""), -1)
-        elif field in (4, 5):
-            self.ints[field][k] = int(value) if value.isdigit() else -1
+        elif field == 4:
+            parts = value.split()
+            if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit():
+                self.ints[4][k], self.ints[5][k] = int(parts[0]), int(parts[1])
         else:
             n = self.node_of(value)
             self.ints[field][k] = -1 if n is None else n
+
+    def stated_by(self, describes: dict[int, int]) -> None:
+        """Stating graphs → the documents they describe (-1: a graph describing none)."""
+        column = self.ints[3]
+        for k, g in enumerate(column):
+            if g >= 0:
+                column[k] = describes.get(g, -1)
 
     def renumber(self, final: Sequence[int]) -> None:
         """Provisional numbers of documents → their nodes (-1: not a document)."""
@@ -75,9 +89,10 @@ class EvidenceReader:
 
 
 class Collector:
-    """What the index takes from a stream of (subject, predicate, object) values: the quads of the
-    graphs an ingest added, or of a whole dump. IRIs at the ends of edges and evidence get provisional
-    numbers as they come (one string kept each, not one per mention); `merged` gives them nodes."""
+    """What the index takes from a stream of (subject, predicate, object, graph) values: the quads of
+    the graphs an ingest added, or of a whole dump. IRIs at the ends of edges and evidence get
+    provisional numbers as they come (one string kept each, not one per mention); `merged` gives them
+    nodes."""
 
     def __init__(self) -> None:
         self.pids: dict[str, int] = {}
@@ -86,6 +101,7 @@ class Collector:
         self.docs: set[int] = set()
         self.own: set[int] = set()
         self.edges: set[tuple[int, int, int]] = set()
+        self.describes: dict[int, int] = {}  # source graph → the document it describes
         self.reader = EvidenceReader(self._pid)
 
     def _pid(self, iri: str) -> int:
@@ -96,23 +112,23 @@ class Collector:
 
     def add_nquads(self, text: str) -> None:
         """What a write just stored, as the N-Quads it wrote (an ingest hands each batch over)."""
-        for s, p, o in _sifted(text.encode().splitlines()):
-            self.add(s, p, o)
+        for s, p, o, g in _sifted(text.encode().splitlines()):
+            self.add(s, p, o, g)
 
-    def add(self, s: str, p: str, o: str) -> None:
+    def add(self, s: str, p: str, o: str, g: str) -> None:
         field = EvidenceReader.FIELDS.get(p)
         if field is not None:
-            self.reader.add(s, field, o)
+            self.reader.add(s, field, o, g)
         elif p == _TYPE.value:
             if o == _DOCUMENT.value:
                 self.docs.add(self._pid(s))
-            elif o == _INGESTED.value:
-                self.own.add(self._pid(s))
         elif p in _ATTRS:
             _merge(self.attrs, self._pid(s), _ATTRS[p], self.values.setdefault(o, o))
         elif p in PROP_REL:
             self.edges.add((self._pid(s), self._pid(o), REL_ID[PROP_REL[p]]))
-
+        elif p == _DESCRIBES:  # the document a source graph describes is an ingested one
+            self.describes[self._pid(s)] = doc = self._pid(o)
+            self.own.add(doc)
 
 
 _ATTRS = {VB + prop: name for prop, name in (
@@ -120,7 +136,7 @@ _ATTRS = {VB + prop: name for prop, name in (
     ("subject", "title"), ("issuerName", "issuer"))}
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _DOCUMENT = ox.NamedNode(VB + "Document")
-_INGESTED = ox.NamedNode(VB + "IngestedDocument")
+_DESCRIBES = VB + "describes"
 
 
 def read_nodes(store: GraphStore) -> tuple[list[Node], dict[str, int]]:
@@ -131,7 +147,7 @@ def read_nodes(store: GraphStore) -> tuple[list[Node], dict[str, int]]:
             v = value_of(q.object)
             _merge(attrs, value_of(q.subject), name, values.setdefault(v, v))
     del values
-    own = {value_of(q.subject) for q in store.quads(None, _TYPE.value, _INGESTED)}
+    own = {value_of(q.object) for q in store.quads(p=_DESCRIBES)}  # what a source graph describes
     nodes: list[Node] = []
     ids: dict[str, int] = {}
     for d in sorted({value_of(q.subject) for q in store.quads(None, _TYPE.value, _DOCUMENT)}):
@@ -152,25 +168,33 @@ def read_edges(store: GraphStore, ids: dict[str, int]) -> list[tuple[int, int, i
 
 
 def read_evidence(store: GraphStore, ids: dict[str, int]) -> Found:
-    reader = EvidenceReader(ids.get)
+    """Every evidence record; the stating graph read as the document it describes."""
+    describes = {value_of(q.subject): ids.get(value_of(q.object)) for q in store.quads(p=_DESCRIBES)}
+
+    def node_of(iri: str) -> int | None:
+        n = ids.get(iri)
+        return describes.get(iri) if n is None else n
+
+    reader = EvidenceReader(node_of)
     for p, field in EvidenceReader.FIELDS.items():
         for q in store.quads(p=p):
-            reader.add(value_of(q.subject), field, value_of(q.object))
+            g = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+            reader.add(value_of(q.subject), field, value_of(q.object), g)
     return reader.found()
 
 
 
-def dump_values(path: Path) -> Iterator[tuple[str, str, str]]:
+def dump_values(path: Path) -> Iterator[tuple[str, str, str, str]]:
     with path.open("rb") as f:
         yield from _sifted(f)
 
 
-def _sifted(lines: Iterable[bytes], batch: int = 20_000) -> Iterator[tuple[str, str, str]]:
-    """(subject, predicate, object) of the N-Quads lines that the index reads. Lines are sifted by their
+def _sifted(lines: Iterable[bytes], batch: int = 20_000) -> Iterator[tuple[str, str, str, str]]:
+    """(subject, predicate, object, graph) of the N-Quads lines that the index reads. Lines are sifted by their
     predicate as text (an IRI holds no '>', the subject is never a literal) and only those kept are
     parsed, in batches: most of a dump (mentions, offsets, signatures) is skipped unread."""
-    wanted = {f"<{p}>".encode() for p in (*EvidenceReader.FIELDS, *_ATTRS, *PROP_REL)}
-    kinds = (f"<{_DOCUMENT.value}>".encode(), f"<{_INGESTED.value}>".encode())
+    wanted = {f"<{p}>".encode() for p in (*EvidenceReader.FIELDS, *_ATTRS, *PROP_REL, _DESCRIBES)}
+    kinds = (f"<{_DOCUMENT.value}>".encode(),)
     rdf_type = f"<{_TYPE.value}>".encode()
     kept: list[bytes] = []
     for line in lines:
@@ -187,9 +211,10 @@ def _sifted(lines: Iterable[bytes], batch: int = 20_000) -> Iterator[tuple[str, 
     yield from _parsed(kept)
 
 
-def _parsed(lines: list[bytes]) -> Iterator[tuple[str, str, str]]:
+def _parsed(lines: list[bytes]) -> Iterator[tuple[str, str, str, str]]:
     for q in ox.parse(b"".join(lines), ox.RdfFormat.N_QUADS):
-        yield value_of(q.subject), q.predicate.value, value_of(q.object)
+        g = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+        yield value_of(q.subject), q.predicate.value, value_of(q.object), g
 
 
 
@@ -206,9 +231,17 @@ def _code_of() -> dict[str, str]:
     return {slug(c.code): c.code for c in load().codes}
 
 
+def key_of(iri: str) -> str:
+    """A document's key from its IRI (`…/doc/lai-chau/tu/ctr/2021/12` → `lai-chau-tu-ctr-2021-12`); the
+    IRI itself where it is not a document IRI (a reference keeps a vb:key of its own)."""
+    _, sep, path = iri.partition("/doc/")
+    return path.replace("/", "-").replace("_", "x") if sep and path else iri  # as identity.DocKey.text
+
+
 def make_node(d: str, a: dict[str, str], own: bool) -> Node:
-    year, kind = a.get("year", ""), a.get("kind")
-    return Node(iri=d, key=a.get("key", d), symbol=a.get("symbol"),
+    kind = a.get("kind")
+    year = a.get("year") or a.get("date", "")  # a date's year (the year is stated only without a date)
+    return Node(iri=d, key=a.get("key") or key_of(d), symbol=a.get("symbol"),
                 kind=_code_of().get(kind.rsplit("/", 1)[-1], kind) if kind else None,
                 year=int(year[:4]) if year[:4].isdigit() else None, date=a.get("date"), title=a.get("title"),
                 issuer=a.get("issuer"), ingested=own)
@@ -279,6 +312,7 @@ def merge(nodes: NodeTable, out: Adjacency, evidence: Evidence, ids: Lookup, got
         if x >= 0 and y >= 0:
             edges.add((x, y, r))
     found = evidence.found(out)
+    got.reader.stated_by(got.describes)
     got.reader.renumber(final)
     for edge, recs in got.reader.found().items():
         found.setdefault(edge, []).extend(recs)

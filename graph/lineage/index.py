@@ -63,7 +63,7 @@ class LineageIndex:
         got = Collector()
         for g in graphs:
             for q in store.quads(g=g):
-                got.add(value_of(q.subject), q.predicate.value, value_of(q.object))
+                got.add(value_of(q.subject), q.predicate.value, value_of(q.object), g)
         return self.merged(got, store.stamp())
 
     @classmethod
@@ -73,8 +73,8 @@ class LineageIndex:
         store no longer fits the page cache)."""
         got = Collector()
         for path in paths:
-            for s, p, o in dump_values(path):
-                got.add(s, p, o)
+            for s, p, o, g in dump_values(path):
+                got.add(s, p, o, g)
         return cls.from_parts([], [], "").merged(got, stamp)
 
     def merged(self, got: Collector, stamp: str) -> LineageIndex:
