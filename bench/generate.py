@@ -34,7 +34,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-VERSION = 3  # bump when the output changes: bench/run.py keeps corpora and stores by size, seed and version
+VERSION = 4  # bump when the output changes: bench/run.py keeps corpora and stores by size, seed and version
 
 PROVINCES = [
     "Lai Châu", "Điện Biên", "Lào Cai", "Tuyên Quang", "Cao Bằng", "Lạng Sơn", "Thái Nguyên", "Phú Thọ",

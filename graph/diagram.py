@@ -114,9 +114,11 @@ def _add_quotes(index: LineageIndex, edges: dict[tuple[str, str, str], dict[str,
 
 
 def lineage_size(index: LineageIndex, key: str, upward: bool, depth: int = 10) -> int:
-    """How many documents a walk reaches (no row made for any)."""
+    """How many documents a walk reaches: the whole walk's length (array arithmetic, and kept: the next
+    page of the same lineage reads it)."""
     root = find(index, key)
-    return sum(1 for s in index.walk(root, _relations(upward), depth, upward) if s.node != root)
+    order = index.whole(root, _relations(upward), depth, upward)
+    return int((order.nodes != root).sum())
 
 
 def table(index: LineageIndex, key: str, upward: bool, depth: int = 10) -> Iterator[dict[str, Any]]:

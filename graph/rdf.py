@@ -9,8 +9,8 @@ issuing scope are in its IRI (`…/doc/lai-chau/tu/ctr/2021/12` is `lai-chau-tu-
 is the IRI of a SKOS concept whose label is the kind's name; its year is its date's, stated only where
 no date is known; the graph says which document is ingested, states an evidence and is signed by a
 signature (`?g vb:describes ?d`); a node's class is implied by the property that reaches it (an
-evidence by vb:quote, an organisation by vb:issuer, a source graph by vb:describes); an organisation's
-code and province are in its IRI; an evidence keeps its four offsets in one literal
+evidence by vb:quote, an organisation by vb:issuer, a source graph by vb:describes); an issuing
+organisation's code and province are in its IRI and its name is the document's vb:issuerName; an evidence keeps its four offsets in one literal
 (`vb:offsets "start end quoteStart quoteEnd"`); the distribution list is one literal, a line each.
 """
 
@@ -304,12 +304,13 @@ def _own_iri(ex: Extraction, source: str, iris: Iris, vocab: Vocabulary) -> str:
 
 
 def _organisation(b: _Builder, symbol: str | None, name: str, parent: str | None, province: str | None) -> str:
+    """The issuer's IRI (its name is the document's vb:issuerName, its code in the symbol); the body it
+    belongs to, named, where the header gives one."""
     sym = parse_symbol(symbol, b.vocab) if symbol else None
     if sym and sym.issuer:
-        iri = b.iris.org(issuer_scope(sym.issuer, province, b.vocab))  # (its code is in the symbol)
+        iri = b.iris.org(issuer_scope(sym.issuer, province, b.vocab))
     else:
         iri = b.iris.org_named(name, province)
-    b.add(iri, _PREF, _string(name))
     if parent:
         p = b.iris.org_named(parent, province)
         b.add(p, _PREF, _string(parent))

@@ -14,9 +14,25 @@ parts), `adjacency` (rows and quotes per edge), `build` (from the store, dumps, 
 from ..rdf import RELATION_PROPERTY
 from .build import Collector
 from .columns import NO_DAY, Coded, Lookup
-from .index import LineageIndex
+from .index import LineageIndex, collect_dumps
 from .model import FORMAT_VERSION, PER_EDGE, PROP_REL, REL_ID, RELATIONS, Node, Quote, Step
 from .walks import Order
 
-__all__ = ["FORMAT_VERSION", "NO_DAY", "PER_EDGE", "PROP_REL", "RELATIONS", "RELATION_PROPERTY", "REL_ID", "Coded",
-           "Collector", "LineageIndex", "Lookup", "Node", "Order", "Quote", "Step"]
+__all__ = [
+           "FORMAT_VERSION",
+           "NO_DAY",
+           "PER_EDGE",
+           "PROP_REL",
+           "RELATIONS",
+           "RELATION_PROPERTY",
+           "REL_ID",
+           "Coded",
+           "Collector",
+           "LineageIndex",
+           "Lookup",
+           "Node",
+           "Order",
+           "Quote",
+           "Step",
+           "collect_dumps",
+]

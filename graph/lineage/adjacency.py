@@ -30,6 +30,15 @@ class Adjacency:
         lo, hi = self.ptr[n], self.ptr[n + 1]
         return list(zip(self.dst[lo:hi], self.rel[lo:hi], strict=True))
 
+    def row(self, n: int, limit: int) -> list[tuple[int, int]]:
+        """The first `limit` pairs of node n's row."""
+        lo = self.ptr[n]
+        hi = min(self.ptr[n + 1], lo + limit)
+        return list(zip(self.dst[lo:hi], self.rel[lo:hi], strict=True))
+
+    def degree(self, n: int) -> int:
+        return int(self.ptr[n + 1] - self.ptr[n])
+
     def __len__(self) -> int:
         return len(self.ptr) - 1
 

@@ -18,6 +18,16 @@ from .model import WALKS_KEPT, Found, Node, Quote, Step, value_of
 from .walks import Order, lazy, shortest, whole
 
 
+def collect_dumps(paths: list[Path]) -> Collector:
+    """What the index takes from N-Quads dumps, read in sequence (alone, or beside the bulk load reading
+    the same files: `vanban load` runs both at once)."""
+    got = Collector()
+    for path in paths:
+        for s, p, o, g in dump_values(path):
+            got.add(s, p, o, g)
+    return got
+
+
 class LineageIndex:
     """Documents and relations as integer-indexed columns and compressed adjacency."""
 
@@ -71,11 +81,7 @@ class LineageIndex:
         """From the N-Quads dumps a store was bulk-loaded from: the same index as `build` on that store,
         read from text in sequence instead of from string tables at random (at a million documents the
         store no longer fits the page cache)."""
-        got = Collector()
-        for path in paths:
-            for s, p, o, g in dump_values(path):
-                got.add(s, p, o, g)
-        return cls.from_parts([], [], "").merged(got, stamp)
+        return cls.from_parts([], [], "").merged(collect_dumps(paths), stamp)
 
     def merged(self, got: Collector, stamp: str) -> LineageIndex:
         """This index with what a collector read added (see build.merge)."""
