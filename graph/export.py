@@ -101,7 +101,7 @@ def export(store: GraphStore, index: LineageIndex, fmt: str, root: str | None = 
         return _store_rdf(store, fmt)
     nodes, edges = subgraph(index, root, direction, depth, relations)
     if fmt in RDF_FORMATS:
-        return iter([_subgraph_rdf(store, index, nodes, edges, fmt)])
+        return _subgraph_rdf(store, index, nodes, edges, fmt)
     if fmt == "graphml":
         buf = io.BytesIO()
         nx.write_graphml(to_networkx(index, nodes, edges), buf, encoding="utf-8")
@@ -132,23 +132,46 @@ def _store_rdf(store: GraphStore, fmt: str) -> Iterator[bytes]:
             yield chunk
 
 
+SUBGRAPH_BATCH = 2000  # documents whose literals one query gathers
+
+
 def _subgraph_rdf(store: GraphStore, index: LineageIndex, nodes: list[int], edges: list[tuple[int, int, str]],
-                  fmt: str) -> bytes:
-    values = " ".join(f"<{index.nodes[n].iri}>" for n in nodes)
-    triples: set[ox.Triple] = set()
-    query = f"CONSTRUCT {{ ?d ?p ?v }} WHERE {{ VALUES ?d {{ {values} }} ?d ?p ?v FILTER(isLiteral(?v)) }}"
-    for t in store.query(query):
-        triples.add(t)
-    for a, b, rel in edges:
-        triples.add(ox.Triple(ox.NamedNode(index.nodes[a].iri), ox.NamedNode(VB + RELATION_PROPERTY[rel]),
-                              ox.NamedNode(index.nodes[b].iri)))
+                  fmt: str) -> Iterator[bytes]:
+    """The documents' literals, gathered by one query per batch of documents, and the relations between
+    them, each batch serialised as it comes (JSON-LD, one document, is serialised whole)."""
     rdf_format = RDF_FORMATS[fmt]
-    items: list[ox.Triple] | list[ox.Quad] = sorted(triples, key=str)
-    if rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-        items = [ox.Quad(t.subject, t.predicate, t.object) for t in items]
-    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-        return ox.serialize(items, format=rdf_format, prefixes=PREFIXES) or b""
-    return ox.serialize(items, format=rdf_format) or b""
+    iri = index.nodes.columns["iri"]
+    chunks = (_literals(store, [iri[n] for n in nodes[i:i + SUBGRAPH_BATCH]])
+              for i in range(0, len(nodes), SUBGRAPH_BATCH))
+    relations = (sorted({ox.Triple(ox.NamedNode(iri[a]), ox.NamedNode(VB + RELATION_PROPERTY[rel]),
+                                   ox.NamedNode(iri[b])) for a, b, rel in edges[i:i + SUBGRAPH_BATCH * 4]}, key=str)
+                 for i in range(0, len(edges), SUBGRAPH_BATCH * 4))
+    if rdf_format == ox.RdfFormat.JSON_LD:
+        yield _serialized([t for chunk in (*chunks, *relations) for t in chunk], rdf_format, True)
+        return
+    first = True
+    for chunk in (*chunks, *relations):
+        if chunk:
+            yield _serialized(chunk, rdf_format, first)
+            first = False
+
+
+def _literals(store: GraphStore, iris: list[str]) -> list[ox.Triple]:
+    values = " ".join(f"<{d}>" for d in iris)
+    query = (f"CONSTRUCT {{ ?d ?p ?v }} WHERE {{ SELECT DISTINCT ?d ?p ?v WHERE {{ VALUES ?d {{ {values} }} "
+             f"?d ?p ?v FILTER(isLiteral(?v)) }} }}")
+    return sorted(store.query(query), key=str)
+
+
+def _serialized(triples: list[ox.Triple], fmt: ox.RdfFormat, prefixed: bool) -> bytes:
+    """Triples in `fmt` (as quads of the default graph for the quad formats); Turtle's prefixes on the
+    first chunk only (later chunks spell IRIs out: still one valid document)."""
+    items: list[ox.Triple] | list[ox.Quad] = triples
+    if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+        items = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+    if prefixed and fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+        return ox.serialize(items, format=fmt, prefixes=PREFIXES) or b""
+    return ox.serialize(items, format=fmt) or b""
 
 
 def _neo4j_zip(index: LineageIndex, nodes: list[int], edges: list[tuple[int, int, str]]) -> bytes:

@@ -10,8 +10,9 @@ is the IRI of a SKOS concept whose label is the kind's name; its year is its dat
 no date is known; the graph says which document is ingested, states an evidence and is signed by a
 signature (`?g vb:describes ?d`); a node's class is implied by the property that reaches it (an
 evidence by vb:quote, an organisation by vb:issuer, a source graph by vb:describes); an issuing
-organisation's code and province are in its IRI and its name is the document's vb:issuerName; an evidence keeps its four offsets in one literal
-(`vb:offsets "start end quoteStart quoteEnd"`); the distribution list is one literal, a line each.
+organisation's code and province are in its IRI and its name is the document's vb:issuerName; an
+evidence keeps its four offsets in one literal (`vb:offsets "start end quoteStart quoteEnd"`); the
+distribution list is one literal, a line each.
 """
 
 from __future__ import annotations
