@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -21,16 +20,11 @@ from .places import LEVELS, registry
 from .xlsx import workbook
 
 EVERY_DEPTH = 1_000_000  # coverage follows chains of any length
-_EPOCH = date(1970, 1, 1)
 
 
 def implementers(index: LineageIndex, root: int, depth: int = EVERY_DEPTH) -> npt.NDArray[np.int64]:
     """Every document that implements or guides root, directly or through others (walk order)."""
     return index.whole(root, relation_set(None, DEFAULT_DOWN), depth, False).nodes
-
-
-def _iso(day: int) -> str:
-    return (_EPOCH + timedelta(days=day)).isoformat()
 
 
 def coverage(index: LineageIndex, key: str, depth: int = EVERY_DEPTH) -> dict[str, Any]:
@@ -92,13 +86,9 @@ def _provinces(index: LineageIndex, found: npt.NDArray[np.int64], province: npt.
 
 
 def _timeline(days: npt.NDArray[np.int32]) -> list[dict[str, Any]]:
-    """Implementing documents per month: months counted over the distinct days (a few thousand)."""
-    distinct, counts = np.unique(days, return_counts=True)
-    months: dict[str, int] = {}
-    for d, c in zip(distinct.tolist(), counts.tolist(), strict=True):
-        m = _iso(d)[:7]
-        months[m] = months.get(m, 0) + c
-    return [{"month": m, "documents": months[m]} for m in sorted(months)]
+    """Implementing documents per month (days since 1970 as numpy dates, truncated to their month)."""
+    months, counts = np.unique(days.astype("datetime64[D]").astype("datetime64[M]"), return_counts=True)
+    return [{"month": str(m), "documents": int(c)} for m, c in zip(months, counts, strict=True)]
 
 
 COVERAGE_COLUMNS = ("province", "documents", "first_key", "first_symbol", "first_date", "lag_days")
