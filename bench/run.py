@@ -60,6 +60,7 @@ from load import measure as measure_load  # noqa: E402
 from load import table as load_table  # noqa: E402
 from pages import measure as measure_pages  # noqa: E402
 from pages import table as pages_table  # noqa: E402
+from virtuoso import measure as measure_virtuoso  # noqa: E402
 
 from graph.documents import DEFAULT_DOWN, DEFAULT_UP, details, lineage_page, relation_set, resolve  # noqa: E402
 from graph.export import FORMATS, export  # noqa: E402
@@ -535,6 +536,19 @@ def table(result: dict[str, Any]) -> str:
         rl = r["sparql"]["rdflib"]
         if name in rl:
             row("  rdflib in-memory p50", f"{rl[name]['p50_ms']} ms")
+    vt = r.get("virtuoso", {})
+    if "load" in vt:
+        row(f"Virtuoso bulk load ({vt['load']['loaders']} loaders + checkpoint)", f"{vt['load']['seconds']} s",
+            f"vanban: {bl['seconds']} s")
+        row("Virtuoso database on disk", f"{vt['load']['disk_mb']} MB", f"vanban: {bl['store_mb']} MB")
+        for name, d in vt["queries"].items():
+            ours = r["sparql"]["endpoint"].get(name, {})
+            row(f"Virtuoso SPARQL {name} p50/p95 ({d['rows']} rows)", f"{d['p50_ms']}/{d['p95_ms']} ms",
+                f"/sparql {ours.get('p50_ms', '?')}/{ours.get('p95_ms', '?')} ms")
+        row("  beside vanban's REST full list (same root) p50/p95",
+            f"{http['full_list']['p50_ms']}/{http['full_list']['p95_ms']} ms")
+    elif vt:
+        row("Virtuoso", vt.get("skipped", "?"))
     for name, e in r["exports"].items():
         row(f"export {name}", f"{e['seconds']} s ({e['mb']} MB)")
     if "formats" in r:
@@ -617,6 +631,8 @@ def main() -> int:
     result["http"] = {k: v for k, v in http.items() if not k.startswith("sparql")}
     result["sparql"] = {"queries": queries, "endpoint": http["sparql_endpoint"], "plain": extra["plain_pyoxigraph"],
                         "plain_http": http["sparql_plain_over_http"], "rdflib": extra["rdflib"]}
+    say("Virtuoso: the same dump and queries (bench/virtuoso.py)")
+    result["virtuoso"] = measure_virtuoso(graph_dump(a.work, a.size), queries, a.repeat, a.work)
     say("search and the web pages (bench/pages.py)")
     result["pages"] = measure_pages(store)
     say("done")
