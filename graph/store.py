@@ -11,6 +11,7 @@ every query is the union of the named graphs; a query sees one consistent state 
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -22,7 +23,7 @@ from .errors import InputError, QueryError, StoreError
 from .identity import Iris
 from .rdf import VB
 
-SERIES_YEARS = range(1930, 2131)  # the years a document of a series may bear
+SERIES_YEARS = range(1945, datetime.date.today().year + 2)  # the years a document of a series may bear
 
 PREFIXES = {
     "vb": VB,
@@ -371,10 +372,14 @@ class GraphStore:
         head, _, number = series.rpartition("/")
         if not head or not all(x and "<" not in x and ">" not in x and " " not in x for x in (head, number)):
             return []
+        known = self._known.get("series:" + series)  # (asked again and again between two writes)
+        if isinstance(known, list):
+            return known
         base = f"{self.iris.base}/doc/{head}"
         years = " ".join(f"<{base}/{y}/{number}>" for y in (*SERIES_YEARS, "_"))
         query = f"SELECT DISTINCT ?d WHERE {{ VALUES ?d {{ {years} }} ?d a vb:Document }}"
-        return sorted({r["d"] for r in self.rows(query)})
+        found = self._known["series:" + series] = sorted({r["d"] for r in self.rows(query)})
+        return found
 
     def count(self, sparql_where: str, var: str = "x") -> int:
         for row in self.rows(f"SELECT (COUNT(DISTINCT ?{var}) AS ?n) WHERE {{ {sparql_where} }}"):
