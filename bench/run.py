@@ -62,7 +62,15 @@ from pages import measure as measure_pages  # noqa: E402
 from pages import table as pages_table  # noqa: E402
 from virtuoso import measure as measure_virtuoso  # noqa: E402
 
-from graph.documents import DEFAULT_DOWN, DEFAULT_UP, details, lineage_page, relation_set, resolve  # noqa: E402
+from graph.documents import (  # noqa: E402
+    DEFAULT_DOWN,
+    DEFAULT_UP,
+    details,
+    lineage_columns,
+    lineage_page,
+    relation_set,
+    resolve,
+)
 from graph.export import FORMATS, export  # noqa: E402
 from graph.extract import extract_reading  # noqa: E402
 from graph.lineage import REL_ID, LineageIndex  # noqa: E402
@@ -135,17 +143,24 @@ def server(args: list[str], env: dict[str, str]) -> Iterator[tuple[str, subproce
                              "--log-level", "warning"], cwd=ROOT, env=os.environ | env)
     base = f"http://127.0.0.1:{port}"
     try:
+        deadline = time.monotonic() + 900  # a fresh 1M store builds its search index first (about a minute)
         with httpx.Client(timeout=60) as c:
-            for _ in range(600):
+            while True:
                 try:
                     c.get(base + "/")
                     break
                 except httpx.HTTPError:
-                    time.sleep(0.05)
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise SystemExit(f"the server on {base} did not start") from None
+                    time.sleep(0.1)
         yield base, proc
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def peak_rss_of(pid: int) -> float:
@@ -375,6 +390,13 @@ def in_process(store_dir: Path, repeat: int) -> tuple[dict[str, Any], dict[str, 
         orjson.dumps(lineage_page(idx, full_key, upward=False, relations=DOWN, depth=100, limit=limit, cursor=None,
                                   evidence=evidence).items)
 
+    def full_columns(evidence: bool) -> None:
+        idx.forget_walks()
+        orjson.dumps(lineage_columns(idx, full_key, upward=False, relations=DOWN, depth=100, limit=limit,
+                                     cursor=None, evidence=evidence))
+
+    out["full_list_columns"] = p(ms(lambda: full_columns(False), reps))
+    out["full_list_with_quotes_columns"] = p(ms(lambda: full_columns(True), max(3, reps // 4)))
     out["full_list_serialised"] = p(ms(lambda: full_serialised(False), reps))
     out["full_list_with_quotes_serialised"] = p(ms(lambda: full_serialised(True), max(3, reps // 4)))
     out["full_list_plain_bfs"] = p(ms(lambda: plain_bfs(idx, chosen["full"], limit), reps))
@@ -515,6 +537,9 @@ def table(result: dict[str, Any]) -> str:
                              ("full list, as JSON bytes", ip["full_list_serialised"], "≤ 60 ms"),
                              ("full list with quotes, as JSON bytes", ip["full_list_with_quotes_serialised"],
                               "≤ 150 ms"),
+                             ("full list, format=columns, as JSON bytes", ip["full_list_columns"], "≤ 60 ms"),
+                             ("full list with quotes, format=columns, as JSON bytes",
+                              ip["full_list_with_quotes_columns"], "≤ 150 ms"),
                              ("full list, plain BFS", ip["full_list_plain_bfs"], ""),
                              ("full list, SPARQL property path", ip["full_list_sparql_path"], ""),
                              ("basis", ip["basis"], "≤ 5 ms"), ("path", ip["path"], "≤ 5 ms"),
@@ -571,6 +596,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=200)
     ap.add_argument("--json", type=Path, default=None, help="default: WORK/result-SIZE.json")
     ap.add_argument("--fresh", action="store_true", help="rebuild the stores even when an earlier run left them")
+    ap.add_argument("--skip-reading", action="store_true", help="leave out the sections that do not depend on the "
+                    "size (extraction, formats, extraction at scale, many clients): `make bench` measures them")
     a = ap.parse_args()
     a.work.mkdir(parents=True, exist_ok=True)
     text_size = a.text_size or min(a.size, 100_000)
@@ -591,14 +618,15 @@ def main() -> int:
     texts = text_corpus(a.work, text_size)
     say("extraction")
     result["extraction"] = extraction(texts, min(text_size, 5000))
-    say("reading formats (the originals of ../shared/corpus/formats)")
-    result["formats"] = measure_formats(ROOT.parent / "shared" / "corpus")
-    say("extraction against mentions per document")
-    result["extract_scale"] = measure_scale([10_000, 50_000, 200_000])
-    say("many clients at once (bench/load.py)")
-    real = ROOT.parent / "shared" / "corpus" / "real"
-    result["load"] = measure_load(50, 10_000, 2, real if real.is_dir() else ROOT / "data" / "documents",
-                                  a.work / "load")
+    if not a.skip_reading:
+        say("reading formats (the originals of ../shared/corpus/formats)")
+        result["formats"] = measure_formats(ROOT.parent / "shared" / "corpus")
+        say("extraction against mentions per document")
+        result["extract_scale"] = measure_scale([10_000, 50_000, 200_000])
+        say("many clients at once (bench/load.py)")
+        real = ROOT.parent / "shared" / "corpus" / "real"
+        result["load"] = measure_load(50, 10_000, 2, real if real.is_dir() else ROOT / "data" / "documents",
+                                      a.work / "load")
     say("ingest from text")
     text_store = a.work / f"store-text-{text_size}-v{VERSION}"
     if a.fresh:

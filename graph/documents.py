@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
+import numpy as np
+
 from .errors import QueryError, UnknownDocument
 from .extract import references
 from .identity import key_for, named_key
-from .lineage import REL_ID, RELATIONS, LineageIndex, Node
+from .lineage import MASK_NAMES, REL_ID, RELATIONS, LineageIndex, Node
 from .store import GraphStore
 from .symbols import parse_symbol
 from .vocab import load
@@ -88,6 +90,73 @@ def lineage_page(
         {"from": keys[a], "to": keys[b], "relation": rel} for a, b, rel in row]}
         for summary, d, row in zip(summaries(index, nodes), depths, edges, strict=True)]
     return Page(items, str(offset + limit) if more else None, offset + len(nodes))
+
+
+COLUMN_FIELDS = ("key", "iri", "symbol", "kind", "date", "title", "issuer")
+
+
+def lineage_columns(
+    index: LineageIndex, key: str, *, upward: bool, relations: frozenset[int], depth: int,
+    limit: int, cursor: str | None, evidence: bool = True,
+) -> dict[str, Any]:
+    """A page of a walk as columns (`format=columns`): one list per field, row i of each is the i-th
+    document, `via` the document that brings it in and `relations` the relations that do, `evidence` (when
+    asked) the quotes of those edges as columns of their own (`evidence.row[k]` is the row of quote k).
+    Made with array gathers and no object per row: a whole lineage
+    of tens of thousands serialises in milliseconds, where the row shape costs a dict per document."""
+    start = find(index, key)
+    offset = parse_cursor(cursor)
+    order = index.whole(start, relations, depth, upward)
+    window = slice(offset, offset + limit)
+    nodes, parents, masks = order.nodes[window], order.parents[window], order.rels[window]
+    listed = nodes.tolist()
+    t = index.nodes
+    columns: dict[str, Any] = {name: t.gather(name, listed) for name in COLUMN_FIELDS}
+    years = np.frombuffer(t.years, dtype=np.int16)[nodes]
+    columns["year"] = years.tolist()
+    columns["ingested"] = np.frombuffer(bytes(t.ingested), dtype=np.uint8)[nodes].astype(bool).tolist()
+    columns["depth"] = order.depths[window].tolist()
+    columns["via"] = t.gather("key", parents.tolist())
+    columns["relations"] = [list(MASK_NAMES[m]) for m in masks.tolist()]
+    out: dict[str, Any] = {"columns": columns}
+    if evidence:
+        out["evidence"] = _column_quotes(index, nodes, parents, masks, upward)
+    return out | {"rows": len(listed), "next_cursor": str(offset + limit) if len(order) > offset + limit else None}
+
+
+def _column_quotes(index: LineageIndex, nodes: Any, parents: Any, masks: Any, upward: bool) -> dict[str, list[Any]]:
+    """The quotes of the edges that bring each row in, as columns of their own (`row` says whose): the
+    edges found in the out rows all at once, their records gathered by array arithmetic."""
+    a, b = (parents, nodes) if upward else (nodes, parents)
+    rows, edges, rels = [], [], []
+    for r in range(len(RELATIONS)):
+        picked = np.flatnonzero(masks & (1 << r))
+        if picked.size:
+            found = index.out.positions(a[picked], b[picked], np.full(picked.size, r, dtype=np.int64))
+            keep = found >= 0
+            rows.append(picked[keep])
+            edges.append(found[keep])
+            rels.append(np.full(int(keep.sum()), r, dtype=np.int64))
+    if not rows:
+        return {"row": [], "relation": [], "quote": [], "stated_in": [], "start": [], "end": []}
+    row, j, rel = np.concatenate(rows), np.concatenate(edges), np.concatenate(rels)
+    ev = index.evidence
+    ptr = np.frombuffer(ev.ptr, dtype=np.int64)
+    lo = ptr[j]
+    count = ptr[j + 1] - lo
+    ends = np.cumsum(count)
+    k = np.repeat(lo - (ends - count), count) + np.arange(int(ends[-1]) if ends.size else 0)
+    row, rel = np.repeat(row, count), np.repeat(rel, count)
+    order = np.argsort(row, kind="stable")
+    k, row, rel = k[order], row[order], rel[order]
+    offsets = np.frombuffer(ev.offsets, dtype=np.int64)
+    blob, base = ev.blob, ev.base
+    texts = [blob[base + x:base + y].decode() for x, y in zip(offsets[k].tolist(), offsets[k + 1].tolist(),
+                                                                strict=True)]
+    return {"row": row.tolist(), "relation": [RELATIONS[r] for r in rel.tolist()], "quote": texts,
+            "stated_in": index.nodes.gather("key", np.frombuffer(ev.stated, dtype=np.int32)[k].tolist()),
+            "start": np.frombuffer(ev.start, dtype=np.int32)[k].tolist(),
+            "end": np.frombuffer(ev.end, dtype=np.int32)[k].tolist()}
 
 
 def summaries(index: LineageIndex, nodes: list[int]) -> list[dict[str, Any]]:

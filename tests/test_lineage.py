@@ -74,3 +74,32 @@ def test_numeric_columns_follow_the_strings() -> None:
     assert [LEVELS[t.level[n]] for n in (a, b, c, d)] == ["province", "central", "province", "unknown"]
     assert t.gather("number", [a, b, d]) == ["3", "02", "2024"] and t.gather("scope", [a, c]) == ["ha-giang",
                                                                                                  "lai-chau"]
+
+
+def test_the_columns_shape_is_the_rows_shape_turned() -> None:
+    """format=columns holds what the rows hold, row for row, quotes included."""
+    from graph.documents import lineage_columns
+    from graph.lineage import REL_ID
+
+    edges = [(n, n // 3, REL_ID["implements"]) for n in range(1, 120)] + [(n, n // 4, REL_ID["guides"])
+                                                                         for n in range(1, 120)]
+    nodes = [Node(B + f"lai-chau/tu/kh/2022/{n}", f"lai-chau-tu-kh-2022-{n}", f"{n}-KH/TU", "KH", 2022,
+                  "2022-05-0" + str(1 + n % 9)) for n in range(120)]
+    found = {(a, b, r): [(a, 3, 9, f"Thực hiện {b}-KH/TU ({r})".encode())] for a, b, r in edges}
+    idx = LineageIndex.from_parts(nodes, edges, "s", found)
+    rels = frozenset({REL_ID["implements"], REL_ID["guides"]})
+    for upward, key in ((False, "lai-chau-tu-kh-2022-0"), (True, "lai-chau-tu-kh-2022-119")):
+        rows = lineage_page(idx, key, upward=upward, relations=rels, depth=20, limit=50, cursor="7").items
+        got = lineage_columns(idx, key, upward=upward, relations=rels, depth=20, limit=50, cursor="7")
+        c = got["columns"]
+        assert got["rows"] == len(rows) > 0
+        for i, row in enumerate(rows):
+            assert {k: c[k][i] for k in ("key", "iri", "symbol", "kind", "year", "date", "ingested", "depth")} == {
+                k: row[k] for k in ("key", "iri", "symbol", "kind", "year", "date", "ingested", "depth")}
+            assert sorted(c["relations"][i]) == sorted(e["relation"] for e in row["edges"])
+            other = {e["to"] if not upward else e["from"] for e in row["edges"]}
+            assert other == {c["via"][i]}
+            ev = got["evidence"]
+            mine = [k for k, r in enumerate(ev["row"]) if r == i]
+            assert sorted((ev["quote"][k], ev["stated_in"][k], ev["relation"][k]) for k in mine) == sorted(
+                (q["quote"], q["stated_in"], e["relation"]) for e in row["edges"] for q in e["evidence"])

@@ -57,6 +57,17 @@ def test_implementers_without_evidence_is_the_same_walk(client: TestClient) -> N
     assert bare == full
 
 
+def test_implementers_as_columns(client: TestClient) -> None:
+    body = client.get("/api/documents/tw-nq-2021-02/implementers", params={"format": "columns"}).json()
+    c, ev = body["columns"], body["evidence"]
+    assert list(zip(c["symbol"], c["depth"], c["via"], strict=True)) == [
+        ("12-CTr/TU", 1, "tw-nq-2021-02"), ("98-CV/ĐĐ", 2, "lai-chau-tu-ctr-2021-12")]
+    assert body["rows"] == 2 and body["next_cursor"] is None and c["relations"][0] == ["implements"]
+    assert set(ev["row"]) == {0, 1} and all("02-NQ/TW" in q for r, q in zip(ev["row"], ev["quote"], strict=True)
+                                            if r == 0)
+    assert client.get("/api/documents/tw-nq-2021-02/implementers", params={"format": "xml"}).status_code == 422
+
+
 def test_pagination(client: TestClient) -> None:
     first = client.get("/api/documents/tw-nq-2021-02/implementers", params={"limit": 1}).json()
     assert [i["symbol"] for i in first["items"]] == ["12-CTr/TU"] and first["next_cursor"]

@@ -16,23 +16,24 @@ from .build import Collector
 from .columns import NO_DAY, Coded, Lookup
 from .index import LineageIndex, collect_dumps
 from .model import FORMAT_VERSION, PER_EDGE, PROP_REL, REL_ID, RELATIONS, Node, Quote, Step
-from .walks import Order
+from .walks import MASK_NAMES, Order
 
 __all__ = [
-           "FORMAT_VERSION",
-           "NO_DAY",
-           "PER_EDGE",
-           "PROP_REL",
-           "RELATIONS",
-           "RELATION_PROPERTY",
-           "REL_ID",
-           "Coded",
-           "Collector",
-           "LineageIndex",
-           "Lookup",
-           "Node",
-           "Order",
-           "Quote",
-           "Step",
-           "collect_dumps",
+    "FORMAT_VERSION",
+    "MASK_NAMES",
+    "NO_DAY",
+    "PER_EDGE",
+    "PROP_REL",
+    "RELATIONS",
+    "RELATION_PROPERTY",
+    "REL_ID",
+    "Coded",
+    "Collector",
+    "LineageIndex",
+    "Lookup",
+    "Node",
+    "Order",
+    "Quote",
+    "Step",
+    "collect_dumps",
 ]

@@ -6,6 +6,9 @@ import mmap
 from array import array
 from collections.abc import Iterator, Sequence
 
+import numpy as np
+import numpy.typing as npt
+
 from .model import PER_EDGE, Found, Ints, Quote
 
 
@@ -14,6 +17,7 @@ class Adjacency:
 
     def __init__(self, ptr: array[int], dst: array[int], rel: array[int]) -> None:
         self.ptr, self.dst, self.rel = ptr, dst, rel
+        self._keys: npt.NDArray[np.int64] | None = None
 
     @classmethod
     def build(cls, size: int, pairs: list[tuple[int, int, int]]) -> Adjacency:
@@ -29,6 +33,23 @@ class Adjacency:
     def __getitem__(self, n: int) -> list[tuple[int, int]]:
         lo, hi = self.ptr[n], self.ptr[n + 1]
         return list(zip(self.dst[lo:hi], self.rel[lo:hi], strict=True))
+
+    def positions(self, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], rel: npt.NDArray[np.int64]
+                  ) -> npt.NDArray[np.int64]:
+        """The position of each edge (a[i], b[i], rel[i]) in the rows, all at once (-1: no such edge): a
+        binary search in one sorted key per edge, node × (nodes × relations) + other × relations +
+        relation, made on first use (rows are sorted by node, then other, then relation)."""
+        span = 128 * (len(self) + 1)
+        if self._keys is None:
+            ptr = np.frombuffer(self.ptr, dtype=np.int64)
+            owner = np.repeat(np.arange(len(self), dtype=np.int64), np.diff(ptr))
+            self._keys = owner * span + np.frombuffer(self.dst, dtype=np.int32) * 128 \
+                + np.frombuffer(self.rel, dtype=np.int8)
+        want = a * span + b * 128 + rel
+        at = np.searchsorted(self._keys, want)
+        found = at < len(self._keys)
+        found[found] = self._keys[at[found]] == want[found]
+        return np.where(found, at, -1)
 
     def row(self, n: int, limit: int) -> list[tuple[int, int]]:
         """The first `limit` pairs of node n's row."""

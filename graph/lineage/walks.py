@@ -15,7 +15,7 @@ from .adjacency import Adjacency
 from .model import RELATIONS, Step
 
 Array = npt.NDArray[np.int64]
-_NAMES = tuple(tuple(RELATIONS[r] for r in range(len(RELATIONS)) if mask >> r & 1)
+MASK_NAMES = tuple(tuple(RELATIONS[r] for r in range(len(RELATIONS)) if mask >> r & 1)
                for mask in range(1 << len(RELATIONS)))  # a step's relation bits → their names
 
 
@@ -64,14 +64,14 @@ class Order:
         """The edges that bring each document of a window in, as (from, to, relation)."""
         rows = zip(self.nodes[window].tolist(), self.parents[window].tolist(), self.rels[window].tolist(),
                    strict=True)
-        return [[(parent, node, r) if upward else (node, parent, r) for r in _NAMES[mask]]
+        return [[(parent, node, r) if upward else (node, parent, r) for r in MASK_NAMES[mask]]
                 for node, parent, mask in rows]
 
     def steps(self, offset: int, upward: bool) -> Iterator[Step]:
         rows = zip(self.nodes[offset:].tolist(), self.depths[offset:].tolist(), self.parents[offset:].tolist(),
                    self.rels[offset:].tolist(), strict=True)
         for node, depth, parent, mask in rows:
-            rels = _NAMES[mask]
+            rels = MASK_NAMES[mask]
             yield Step(node, depth, tuple((parent, node, r) if upward else (node, parent, r) for r in rels))
 
 
