@@ -33,12 +33,9 @@ def relation_set(names: Iterable[str] | None, default: tuple[str, ...]) -> froze
 
 
 def summary(index: LineageIndex, n: int) -> dict[str, Any]:
-    """What every answer shows of a document, read straight from the index's columns (a full list
-    makes tens of thousands of these: no Node in between)."""
-    c, nodes = index.nodes.columns, index.nodes
-    return {"key": c["key"][n], "iri": c["iri"][n], "symbol": c["symbol"][n] or None, "kind": c["kind"][n] or None,
-            "year": nodes.years[n] or None, "date": c["date"][n] or None, "title": c["title"][n] or None,
-            "issuer": c["issuer"][n] or None, "ingested": bool(nodes.ingested[n])}
+    """What every answer shows of a document, read straight from the index's columns (the shape is
+    `summaries`', one place)."""
+    return summaries(index, [n])[0]
 
 
 def find(index: LineageIndex, key: str) -> int:

@@ -68,11 +68,10 @@ class Order:
                 for node, parent, mask in rows]
 
     def steps(self, offset: int, upward: bool) -> Iterator[Step]:
-        rows = zip(self.nodes[offset:].tolist(), self.depths[offset:].tolist(), self.parents[offset:].tolist(),
-                   self.rels[offset:].tolist(), strict=True)
-        for node, depth, parent, mask in rows:
-            rels = MASK_NAMES[mask]
-            yield Step(node, depth, tuple((parent, node, r) if upward else (node, parent, r) for r in rels))
+        window = slice(offset, None)
+        rows = zip(self.nodes[window].tolist(), self.depths[window].tolist(), self.edges(window, upward), strict=True)
+        for node, depth, edges in rows:
+            yield Step(node, depth, tuple(edges))
 
 
 def whole(adj: Adjacency, start: int, relations: frozenset[int], depth: int) -> Order:
