@@ -20,7 +20,7 @@ from graph.identity import source_id
 from graph.ingest import source_name
 from graph.service import ingest_files, remove_files
 from graph.sources import documents_of
-from graph.store import GraphStore
+from graph.store import Store
 
 from .deps import current_index
 from .errors import ERRORS
@@ -32,7 +32,7 @@ CHUNK = 2**20
 
 def uploads_dir(request: Request) -> Path:
     """Where uploaded files are kept (so that their originals can be downloaded): beside the store."""
-    path = request.app.state.store.path
+    path = request.app.state.store.home  # (a remote store: this server's own folder for it)
     folder = Path(str(path) + ".uploads") if path is not None else Path(tempfile.gettempdir()) / "vanban-uploads"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -128,7 +128,7 @@ async def ingest_uploaded(request: Request) -> dict[str, Any]:
             "items": items, "summary": report.summary()}
 
 
-def _graph(store: GraphStore, name: str) -> str:
+def _graph(store: Store, name: str) -> str:
     return store.iris.graph(source_id(name))
 
 

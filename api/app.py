@@ -23,11 +23,11 @@ from graph.identity import Iris
 from graph.lineage import LineageIndex
 from graph.query_pool import QueryPool
 from graph.service import Indexes, announce, withdraw
-from graph.store import GraphStore
+from graph.store import Store, open_store
 
 from . import admin, errors, pages, rest, sparql
 from .security import SecurityHeaders, authorize
-from .settings import Settings, get_settings
+from .settings import Settings, get_settings, remote_of
 
 STATIC = Path(__file__).parent / "static"
 DOCS_PAGE = """<!doctype html>
@@ -46,15 +46,17 @@ class VanbanApp(FastAPI):
         return sparql.FastPath(super().build_middleware_stack())
 
 
-def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     """Build the app around one store (opened here unless given: tests pass an in-memory one)."""
     cfg = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if store is None:
-            app.state.store = GraphStore(cfg.store, Iris(cfg.base.rstrip("/")))
-        opened: GraphStore = app.state.store
+            remote = remote_of(cfg)
+            app.state.store = open_store(cfg.store, Iris(cfg.base.rstrip("/")), remote=remote,
+                                         home=cfg.index_dir if remote is not None else None)
+        opened: Store = app.state.store
         # the lineage and search indexes live next to the store; a restart loads them instead of rebuilding
         app.state.indexes = Indexes.beside(opened)
         app.state.lineage = LineageIndex.open(opened, app.state.indexes.lineage)
@@ -76,6 +78,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                 app.state.query_pool.close()
             app.state.indexes.search.close()
             app.state.store.flush()
+            if store is None:
+                app.state.store.close()
 
     app = VanbanApp(
         title="vanban",

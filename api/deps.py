@@ -10,13 +10,13 @@ from fastapi import Depends, Request
 
 from graph.lineage import LineageIndex
 from graph.search import SearchIndex
-from graph.store import GraphStore
+from graph.store import Store
 
 from .settings import Settings
 
 
-async def get_store(request: Request) -> GraphStore:
-    store: GraphStore = request.app.state.store
+async def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
     return store
 
 
@@ -25,7 +25,7 @@ async def get_app_settings(request: Request) -> Settings:
     return settings
 
 
-StoreDep = Annotated[GraphStore, Depends(get_store)]
+StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 

@@ -29,7 +29,7 @@ from graph.documents import (
     summary,
 )
 from graph.errors import QueryError, ServerBusy, UnknownDocument
-from graph.export import FORMATS, export
+from graph.export import FORMATS, cache_folder, export
 from graph.search import Query as SearchQuery
 from graph.validity import validity
 from graph.xlsx import MEDIA_TYPE as XLSX_MEDIA
@@ -234,7 +234,8 @@ async def export_graph(
     if not slots.acquire(blocking=False):
         raise ServerBusy("every export slot is taken (setting max_concurrent_exports): try again shortly")
     try:
-        chunks = export(store, idx, format, root, direction, depth, _split(relations))
+        cache = cache_folder(store) if request.app.state.settings.export_cache else None
+        chunks = export(store, idx, format, root, direction, depth, _split(relations), cache)
         first = await asyncio.to_thread(next, chunks, b"")  # errors (an unknown root) before the 200
     except BaseException:
         slots.release()

@@ -9,6 +9,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.identity import DEFAULT_BASE
+from graph.store import Remote
 
 
 class Settings(BaseSettings):
@@ -17,6 +18,22 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="VANBAN_", frozen=True)
 
     store: Path | None = Field(Path("var/store"), description="store folder; empty for an in-memory store")
+    store_url: str | None = Field(None, description="a SPARQL 1.1 server to keep the graph in instead of the "
+                                  "store folder (Oxigraph server: http://host:7878; Virtuoso: "
+                                  "http://host:8890/sparql)")
+    store_query_path: str | None = Field(None, description="the remote store's query endpoint path, where its "
+                                         "URL does not say it (default: /query, or the URL's /sparql)")
+    store_update_path: str | None = Field(None, description="the remote store's update endpoint path "
+                                          "(default: /update, or /sparql; /sparql-auth with digest)")
+    store_user: str | None = Field(None, description="user name for the remote store's endpoints")
+    store_password: str | None = Field(None, description="password for the remote store's endpoints")
+    store_auth: str = Field("basic", description="how the user name is sent: basic or digest (Virtuoso)")
+    store_token: str | None = Field(None, description="bearer token sent to the remote store")
+    store_timeout: float = Field(60.0, description="seconds one request to the remote store may take")
+    store_poll: float = Field(1.0, description="seconds a remote store's write stamp is trusted before it is "
+                              "read again: how soon this server sees what other servers and ingest jobs wrote")
+    index_dir: Path | None = Field(None, description="for a remote store: where this server keeps its lineage "
+                                   "and search indexes (one folder per server; default var/remote/HOST-PORT)")
     base: str = Field(DEFAULT_BASE, description="base of the document IRIs")
     query_timeout: float = Field(10.0, description="seconds a SPARQL query may run before it is stopped")
     row_cap: int = Field(100_000, description="most rows (or triples) one SPARQL query may return")
@@ -37,6 +54,9 @@ class Settings(BaseSettings):
     load_timeout: float = Field(30.0, description="seconds an admin's LOAD may take to fetch its source")
     load_max_bytes: int = Field(100_000_000, description="largest source an admin's LOAD may fetch, in bytes")
     max_concurrent_exports: int = Field(2, description="exports built at once; more get 503 (try again)")
+    export_cache: bool = Field(True, description="keep the whole graph's RDF export beside the store for its "
+                               "current state, so the next export of that state goes at disk speed (as much "
+                               "disk as the export; replaced after the next write)")
     admin_token: str | None = Field(None, description="bearer token that allows SPARQL updates; none: read-only")
     tokens: dict[str, str] = Field(default_factory=dict, description="bearer tokens and their roles "
                                    "(reader, marked, admin), e.g. {\"t0k3n\": \"reader\"}")
@@ -52,3 +72,11 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def remote_of(cfg: Settings) -> Remote | None:
+    """The remote store the settings name, if any."""
+    if not cfg.store_url:
+        return None
+    return Remote(cfg.store_url, cfg.store_query_path, cfg.store_update_path, cfg.store_user, cfg.store_password,
+                  cfg.store_auth, cfg.store_token, cfg.store_timeout, cfg.store_poll)

@@ -6,7 +6,7 @@ N-Quads; a service description on a bare GET asking for RDF; a YASGUI page for b
 unless an admin token is configured. Each request is measured before it runs (size, nesting, terms,
 patterns, SERVICE and LOAD targets: `graph.sparql_check`); queries on an on-disk store run in worker
 processes (`graph.query_pool`: killed at the time or memory limit), at most `max_concurrent_queries`
-at once; admin updates go through the store's one door (`GraphStore.update`: a new write stamp).
+at once; admin updates go through the store's one door (`Store.update`: a new write stamp).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from graph.sparql import (
     service_description,
 )
 from graph.sparql_check import Bounds, check, shape_of
-from graph.store import GraphStore
+from graph.store import Store
 
 from .errors import ERRORS, error_response, response_for
 from .security import SecurityHeaders, authorize, require_admin
@@ -92,7 +92,7 @@ def _slots(request: Request, settings: Settings) -> threading.BoundedSemaphore:
 
 
 async def _answer(
-    request: Request, store: GraphStore, settings: Settings, query: str,
+    request: Request, store: Store, settings: Settings, query: str,
     default_graphs: list[str], named_graphs: list[str], fmt: str | None,
 ) -> Response:
     pool: QueryPool | None = getattr(request.app.state, "query_pool", None)
@@ -109,7 +109,7 @@ async def _answer(
 
 
 async def _in_thread(
-    request: Request, store: GraphStore, settings: Settings, query: str, limits: Limits, accept: str | None,
+    request: Request, store: Store, settings: Settings, query: str, limits: Limits, accept: str | None,
     fmt: str | None, default_graphs: list[str], named_graphs: list[str],
 ) -> Response:
     """An in-memory store (tests, one-off tools) has no file a worker could open: its queries run in a
@@ -135,7 +135,7 @@ async def _in_thread(
     return Response(content=body, media_type=media)
 
 
-async def _update(request: Request, store: GraphStore, settings: Settings, update: str) -> Response:
+async def _update(request: Request, store: Store, settings: Settings, update: str) -> Response:
     check(update, bounds(settings, False), update=True)
     if shape_of(update).loads:
         limits = FetchLimits(settings.load_timeout, settings.load_max_bytes)
@@ -218,7 +218,7 @@ async def sparql_endpoint(request: Request) -> Response:
     per-request dependency solving — on a small query that is most of the cost. Its OpenAPI description
     is `OPENAPI` below."""
     await authorize(request)
-    store: GraphStore = request.app.state.store
+    store: Store = request.app.state.store
     settings: Settings = request.app.state.settings
     params = request.query_params
     fmt = params.get("format")
@@ -231,7 +231,7 @@ async def sparql_endpoint(request: Request) -> Response:
     return await _post(request, store, settings, fmt, dgu, ngu)
 
 
-async def _post(request: Request, store: GraphStore, settings: Settings, format: str | None,
+async def _post(request: Request, store: Store, settings: Settings, format: str | None,
                 default_graph_uri: list[str], named_graph_uri: list[str]) -> Response:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     limit = settings.sparql_max_bytes

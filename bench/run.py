@@ -106,9 +106,11 @@ def p(xs: list[float]) -> dict[str, float]:
     return {"p50_ms": round(percentile(xs, 50), 3), "p95_ms": round(percentile(xs, 95), 3), "runs": len(xs)}
 
 
-def run_measured(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
+def run_measured(cmd: list[str], cwd: Path | None = None,
+                 env: dict[str, str] | None = None) -> tuple[float, float, str]:
     """Run a command; its wall time, the peak RSS of its process tree (sampled every 0.1 s), stdout."""
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=os.environ | (env or {}))
     peak = 0.0
     stop = threading.Event()
 

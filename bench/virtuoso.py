@@ -61,7 +61,7 @@ class Virtuoso:
         return len(r.json()["results"]["bindings"])
 
 
-def _ini(folder: Path, isql_port: int, http_port: int, allowed: Path, memory_gb: int) -> str:
+def _ini(folder: Path, isql_port: int, http_port: int, allowed: Path, memory_gb: int, max_rows: int) -> str:
     buffers = BUFFERS_PER_GB * memory_gb
     return f"""[Database]
 DatabaseFile = {folder}/virtuoso.db
@@ -94,13 +94,13 @@ ServerRoot = {folder}
 ServerThreads = 8
 
 [SPARQL]
-ResultSetMaxRows = 1000000
+ResultSetMaxRows = {max_rows}
 MaxQueryExecutionTime = 600
 """
 
 
 @contextmanager
-def started(work: Path, allowed: Path, memory_gb: int = 6) -> Iterator[Virtuoso]:
+def started(work: Path, allowed: Path, memory_gb: int = 6, max_rows: int = 100_000_000) -> Iterator[Virtuoso]:
     """A Virtuoso of its own: a fresh data directory, loopback ports, stopped and removed at the end."""
     exe = binary()
     if exe is None:
@@ -109,7 +109,7 @@ def started(work: Path, allowed: Path, memory_gb: int = 6) -> Iterator[Virtuoso]
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     isql_port, http_port = _port(), _port()
-    (folder / "virtuoso.ini").write_text(_ini(folder, isql_port, http_port, allowed, memory_gb))
+    (folder / "virtuoso.ini").write_text(_ini(folder, isql_port, http_port, allowed, memory_gb, max_rows))
     log = (folder / "out.log").open("w")
     proc = subprocess.Popen([exe, "+foreground", "+configfile", str(folder / "virtuoso.ini")], cwd=folder,
                             stdout=log, stderr=subprocess.STDOUT)

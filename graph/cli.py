@@ -19,7 +19,7 @@ from .client import Server, ServerError, ingest_via, remove_via
 from .coverage import coverage, coverage_csv, coverage_xlsx
 from .documents import DEFAULT_DOWN, DEFAULT_UP, lineage_page, relation_set, resolve
 from .errors import InputError, VanbanError
-from .export import FORMATS, export
+from .export import FORMATS, cache_folder, export
 from .extract import Extraction, extract_path, extract_reading
 from .identity import DEFAULT_BASE, Iris
 from .ingest import IngestReport, iter_sources, load_dumps, totals
@@ -27,7 +27,7 @@ from .lineage import LineageIndex, collect_dumps
 from .read import Reading, ReadLimits, read, read_file
 from .service import Indexes, ingest_files, lineage_path, local_token, remove_files, running_server
 from .sparql_check import Bounds, check
-from .store import GraphStore
+from .store import Store, home_for, is_remote, open_store
 from .validity import parse_at, validity, write_validity_graph
 from .vocab import load
 
@@ -122,18 +122,26 @@ def cmd_warnings(args: argparse.Namespace) -> int:
 DEFAULT_STORE = Path("var/store")
 
 
-def _open_store(args: argparse.Namespace) -> GraphStore:
-    """The store for a command that writes (ingest, remove and load go through a running server instead)."""
-    return GraphStore(Path(args.store), Iris(args.base.rstrip("/")))
+def _home(args: argparse.Namespace) -> Path:
+    """The folder (or, for a remote store, this machine's folder for it) its derived files sit beside."""
+    if is_remote(args.store):
+        return Path(args.index_dir) if getattr(args, "index_dir", None) else home_for(args.store)
+    return Path(args.store)
 
 
-def _open_for_reading(args: argparse.Namespace) -> GraphStore:
+def _open_store(args: argparse.Namespace) -> Store:
+    """The store for a command that writes: a folder (ingest, remove and load go through a server that
+    holds it, where one runs), or the URL of a SPARQL 1.1 server (every process writes to it directly)."""
+    return open_store(args.store, Iris(args.base.rstrip("/")), home=_home(args))
+
+
+def _open_for_reading(args: argparse.Namespace) -> Store:
     """The store for a command that only reads: read-only beside a running server (which holds its lock),
     else opened as usual (a read-only open would skip recovering an interrupted ingest)."""
+    if is_remote(args.store):
+        return _open_store(args)
     path, iris = Path(args.store), Iris(args.base.rstrip("/"))
-    if running_server(path) is not None:
-        return GraphStore.open_read_only(path, iris)
-    return GraphStore(path, iris)
+    return open_store(path, iris, read_only=running_server(path) is not None)
 
 
 def _server(args: argparse.Namespace) -> Server | None:
@@ -141,6 +149,8 @@ def _server(args: argparse.Namespace) -> Server | None:
     local token, in its announcement, the CLI may use: it runs as the same user on the same machine)."""
     url = getattr(args, "server", None)
     token = getattr(args, "token", None) or os.environ.get("VANBAN_ADMIN_TOKEN")
+    if url is None and is_remote(args.store):
+        return None  # every process writes a remote store itself; servers see it by its stamp
     if url is None:
         url = running_server(Path(args.store))
         if url is None:
@@ -179,7 +189,7 @@ class _Progress:
 
 
 def _lineage_path(args: argparse.Namespace) -> Path:
-    return lineage_path(Path(args.store))
+    return lineage_path(_home(args))
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -190,7 +200,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     shown = None if args.quiet else _Progress()
     report, _ = ingest_files([Path(p) for p in args.paths], store, Indexes.beside(store),
                              progress=shown.file if shown else None, workers=args.workers, limits=_limits(args),
-                             on_pages=shown.pages if shown else None, allow_marked=args.allow_marked)
+                             on_pages=shown.pages if shown else None, allow_marked=args.allow_marked,
+                             cluster=args.cluster, cluster_files=args.cluster_files)
     for path, problem in report.failed:
         print(f"vanban: {path}: {problem}", file=sys.stderr)
     print(report.summary())
@@ -387,7 +398,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     store = _open_for_reading(args)
     idx = LineageIndex.open(store, _lineage_path(args))
-    chunks = export(store, idx, args.format, args.root, args.direction, args.depth)
+    chunks = export(store, idx, args.format, args.root, args.direction, args.depth, cache=cache_folder(store))
     if args.output:
         with open(args.output, "wb") as f:
             for chunk in chunks:
@@ -402,12 +413,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the API with uvicorn in its own process image (graph/ never imports the web layer)."""
     env = dict(os.environ)
-    env.setdefault("VANBAN_STORE", args.store)
+    env.setdefault("VANBAN_STORE_URL" if is_remote(args.store) else "VANBAN_STORE", args.store)
+    if is_remote(args.store) and args.index_dir:
+        env.setdefault("VANBAN_INDEX_DIR", args.index_dir)
     env.setdefault("VANBAN_BASE", args.base)
     env.setdefault("VANBAN_SERVE_URL", f"http://{args.host}:{args.port}")
     argv = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", args.host,
             "--port", str(args.port)]
-    print(f"vanban: serving {env['VANBAN_STORE']} on http://{args.host}:{args.port} (SPARQL at /sparql)",
+    print(f"vanban: serving {args.store} on http://{args.host}:{args.port} (SPARQL at /sparql)",
           file=sys.stderr)
     os.execvpe(sys.executable, argv, env)
     return 0  # not reached
@@ -432,7 +445,12 @@ def _server_options(p: argparse.ArgumentParser) -> None:
 
 
 def _store_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", default=str(DEFAULT_STORE), help="store folder (default: var/store)")
+    p.add_argument("--store", default=os.environ.get("VANBAN_STORE_URL") or str(DEFAULT_STORE),
+                   help="store folder, or the URL of a SPARQL 1.1 server (its paths and credentials from "
+                        "VANBAN_STORE_*; see the README) (default: $VANBAN_STORE_URL, else var/store)")
+    p.add_argument("--index-dir", default=None, metavar="DIR",
+                   help="for a remote store: where this machine keeps its lineage and search indexes "
+                        "(default: var/remote/HOST-PORT)")
     p.add_argument("--base", default=DEFAULT_BASE, help=f"base of the IRIs (default: {DEFAULT_BASE})")
 
 
@@ -458,6 +476,12 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--allow-marked", action="store_true",
                      help="store documents marked MẬT, TỐI MẬT, TUYỆT MẬT or Lưu hành nội bộ (the store then "
                           "answers only to tokens with the role marked or admin)")
+    ing.add_argument("--cluster", default=None, metavar="ADDRESS",
+                     help="read, OCR and extract on a Dask cluster: the scheduler's address "
+                          "(tcp://host:8786), or local:N for N worker processes on this machine")
+    ing.add_argument("--cluster-files", choices=("bytes", "path"), default="bytes",
+                     help="how files reach the cluster's workers: their bytes (default), or their path "
+                          "(every worker sees the same disk)")
     _read_options(ing)
     _store_options(ing)
     _server_options(ing)

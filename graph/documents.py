@@ -16,7 +16,7 @@ from .errors import QueryError, UnknownDocument
 from .extract import references
 from .identity import key_for, named_key
 from .lineage import MASK_NAMES, REL_ID, RELATIONS, LineageIndex, Node
-from .store import GraphStore
+from .store import Store
 from .symbols import parse_symbol
 from .vocab import load
 
@@ -190,7 +190,7 @@ SOURCES_LISTED = 20  # sources named per claim (all are counted), as in the conf
 CITATIONS_LISTED = 100  # citations listed each way by default
 
 
-def details(store: GraphStore, index: LineageIndex, key: str, limit: int = CITATIONS_LISTED,
+def details(store: Store, index: LineageIndex, key: str, limit: int = CITATIONS_LISTED,
             with_claims: bool = True) -> dict[str, Any]:
     """Everything known of one document: each claim with its sources, conflicts, citations out and in.
     Bounded for a landmark resolution cited by 40,000 documents: each claim counts its sources and
@@ -215,7 +215,7 @@ def details(store: GraphStore, index: LineageIndex, key: str, limit: int = CITAT
     }
 
 
-def claims_of(store: GraphStore, index: LineageIndex, iri: str, prop: str | None = None,
+def claims_of(store: Store, index: LineageIndex, iri: str, prop: str | None = None,
               listed: int = SOURCES_LISTED) -> dict[str, list[dict[str, Any]]]:
     """Every value the sources give a document (each property, or one), with how many sources give it
     and the first `listed` of them. Counting happens in the store (no source IRI is decoded); only the
@@ -237,12 +237,12 @@ def claims_of(store: GraphStore, index: LineageIndex, iri: str, prop: str | None
     return dict(claims)
 
 
-def date_claims(store: GraphStore, index: LineageIndex, iri: str) -> list[dict[str, Any]]:
+def date_claims(store: Store, index: LineageIndex, iri: str) -> list[dict[str, Any]]:
     """Every date the sources give a document, each with its sources (counted, the first few named)."""
     return claims_of(store, index, iri, "date").get("date", [])
 
 
-def resolve(index: LineageIndex, ref: str, store: GraphStore | None = None) -> list[dict[str, Any]]:
+def resolve(index: LineageIndex, ref: str, store: Store | None = None) -> list[dict[str, Any]]:
     """Read a free-text reference with the extractor's grammar; every candidate when ambiguous (with the
     dates its sources give, when a store is passed: two dates are a conflict)."""
     vocab = load()
@@ -296,7 +296,7 @@ def _same_series(node: Node, sym: Any, tail: tuple[str, str], year: str) -> bool
     return year == "_" or str(node.year) == year
 
 
-def conflicts(store: GraphStore, index: LineageIndex) -> list[dict[str, Any]]:
+def conflicts(store: Store, index: LineageIndex) -> list[dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for row in store.rows(
         "SELECT DISTINCT ?d ?p ?v ?src ?count WHERE { ?c a vb:Conflict ; vb:about ?d ; vb:onProperty ?p ; "
@@ -314,7 +314,7 @@ def conflicts(store: GraphStore, index: LineageIndex) -> list[dict[str, Any]]:
     return [e | {"claims": list(e["claims"].values())} for e in found.values()]
 
 
-def stats(store: GraphStore, index: LineageIndex, quads: bool = True) -> dict[str, Any]:
+def stats(store: Store, index: LineageIndex, quads: bool = True) -> dict[str, Any]:
     """Counts from the index's arrays (no Node per document) and the store's own indexes; `quads`
     counts every quad of the store too (a scan: 21 s at 80M quads; the home page leaves it out)."""
     by_relation = {RELATIONS[r]: n for r, n in Counter(index.out.rel).items()}

@@ -11,10 +11,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import tempfile
+import os
+import uuid
 import zipfile
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TypeVar
 
 import networkx as nx
 import pyoxigraph as ox
@@ -23,7 +28,10 @@ from .documents import find, relation_set
 from .errors import QueryError
 from .lineage import REL_ID, RELATIONS, LineageIndex
 from .rdf import RELATION_PROPERTY, VB
-from .store import PREFIXES, GraphStore
+from .store import PREFIXES, Store
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -92,13 +100,14 @@ def to_networkx(index: LineageIndex, nodes: list[int], edges: list[tuple[int, in
     return g
 
 
-def export(store: GraphStore, index: LineageIndex, fmt: str, root: str | None = None, direction: str = "down",
-           depth: int = 10, relations: list[str] | None = None) -> Iterator[bytes]:
-    """The export as chunks of bytes (streamed by the API, written by the CLI)."""
+def export(store: Store, index: LineageIndex, fmt: str, root: str | None = None, direction: str = "down",
+           depth: int = 10, relations: list[str] | None = None, cache: Path | None = None) -> Iterator[bytes]:
+    """The export as chunks of bytes (streamed by the API, written by the CLI). The whole graph's RDF is
+    kept in `cache` (a folder), one file per format for the store's current stamp, when given."""
     if fmt not in FORMATS:
         raise QueryError(f"unknown export format {fmt!r}: use {', '.join(FORMATS)}")
     if fmt in RDF_FORMATS and root is None:
-        return _store_rdf(store, fmt)
+        return _store_rdf(store, fmt, cache)
     nodes, edges = subgraph(index, root, direction, depth, relations)
     if fmt in RDF_FORMATS:
         return _subgraph_rdf(store, index, nodes, edges, fmt)
@@ -118,45 +127,102 @@ def export(store: GraphStore, index: LineageIndex, fmt: str, root: str | None = 
 CHUNK = 1 << 20
 
 
-def _store_rdf(store: GraphStore, fmt: str) -> Iterator[bytes]:
-    """The whole store, written by Oxigraph into a temporary file and read back in chunks: memory stays
-    flat whatever the store's size (a national store is tens of GB of N-Quads)."""
-    rdf_format = RDF_FORMATS[fmt]
-    with tempfile.TemporaryFile() as spool:
-        if rdf_format in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-            store.dump(rdf_format, output=spool)
-        else:  # a triple format: the union of the graphs, each triple once
-            store.dump_union(rdf_format, spool)
-        spool.seek(0)
-        while chunk := spool.read(CHUNK):
+def cache_folder(store: Store) -> Path | None:
+    """Where whole-graph exports of a store are kept: beside its folder (or its remote's local folder)."""
+    return None if store.home is None else Path(str(store.home) + ".exports")
+
+
+def _store_rdf(store: Store, fmt: str, cache: Path | None) -> Iterator[bytes]:
+    """The whole store, streamed as Oxigraph writes it (the engine's pace: about 20 MB/s of N-Quads on
+    one core), and kept for the store's stamp so that the next export of the same state goes at disk
+    speed. Memory stays flat whatever the store's size (a national store is GB of N-Quads)."""
+    stamp = store.stamp()  # read before the dump: what is kept is at least as new as its name says
+    kept = cache / f"{stamp}.{FORMATS[fmt].extension}" if cache is not None and stamp else None
+    if kept is not None and kept.is_file():
+        yield from _read(kept)
+        return
+    chunks = store.dump_stream(RDF_FORMATS[fmt])
+    yield from (chunks if kept is None else _kept(chunks, kept))
+
+
+def _read(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
             yield chunk
+
+
+def _kept(chunks: Iterator[bytes], path: Path) -> Iterator[bytes]:
+    """The chunks as they pass, written to `path` once all have passed (an export cut short, or a disk
+    that refuses, keeps nothing); the files of older stamps in that format go."""
+    part: IO[bytes] | None = None
+    name = path.with_name(f".{uuid.uuid4().hex}.part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part = name.open("wb")
+    except OSError:
+        part = None
+    try:
+        for chunk in chunks:
+            if part is not None:
+                try:
+                    part.write(chunk)
+                except OSError:  # a full disk: the export goes on, nothing is kept
+                    part.close()
+                    part = None
+            yield chunk
+        if part is not None:
+            part.close()
+            os.replace(name, path)
+            for old in path.parent.glob(f"*.{path.name.split('.', 1)[1]}"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+    finally:
+        if part is not None and not part.closed:
+            part.close()
+        name.unlink(missing_ok=True)
 
 
 SUBGRAPH_BATCH = 2000  # documents whose literals one query gathers
 
 
-def _subgraph_rdf(store: GraphStore, index: LineageIndex, nodes: list[int], edges: list[tuple[int, int, str]],
+def _subgraph_rdf(store: Store, index: LineageIndex, nodes: list[int], edges: list[tuple[int, int, str]],
                   fmt: str) -> Iterator[bytes]:
     """The documents' literals, gathered by one query per batch of documents, and the relations between
-    them, each batch serialised as it comes (JSON-LD, one document, is serialised whole)."""
+    them, each batch serialised as it comes (JSON-LD, one document, is serialised whole). Two batches
+    are read at once (the store's reads overlap; the order of the output stays the batches' order)."""
     rdf_format = RDF_FORMATS[fmt]
     iri = index.nodes.columns["iri"]
-    chunks = (_literals(store, [iri[n] for n in nodes[i:i + SUBGRAPH_BATCH]])
-              for i in range(0, len(nodes), SUBGRAPH_BATCH))
-    relations = (sorted({ox.Triple(ox.NamedNode(iri[a]), ox.NamedNode(VB + RELATION_PROPERTY[rel]),
+    batches = [[iri[n] for n in nodes[i:i + SUBGRAPH_BATCH]] for i in range(0, len(nodes), SUBGRAPH_BATCH)]
+    relations = [sorted({ox.Triple(ox.NamedNode(iri[a]), ox.NamedNode(VB + RELATION_PROPERTY[rel]),
                                    ox.NamedNode(iri[b])) for a, b, rel in edges[i:i + SUBGRAPH_BATCH * 4]}, key=str)
-                 for i in range(0, len(edges), SUBGRAPH_BATCH * 4))
+                 for i in range(0, len(edges), SUBGRAPH_BATCH * 4)]
     if rdf_format == ox.RdfFormat.JSON_LD:
-        yield _serialized([t for chunk in (*chunks, *relations) for t in chunk], rdf_format, True)
+        literals = [t for batch in batches for t in _literals(store, batch)]
+        yield _serialized(literals + [t for chunk in relations for t in chunk], rdf_format, True)
         return
-    first = True
-    for chunk in (*chunks, *relations):
-        if chunk:
-            yield _serialized(chunk, rdf_format, first)
-            first = False
+
+    def literals_of(job: tuple[int, list[str]]) -> bytes:
+        return _serialized(_literals(store, job[1]), rdf_format, job[0] == 0)
+
+    yield from (chunk for chunk in _ahead(literals_of, list(enumerate(batches)), 2) if chunk)
+    for number, triples in enumerate(relations):
+        if triples:
+            yield _serialized(triples, rdf_format, not batches and number == 0)
 
 
-def _literals(store: GraphStore, iris: list[str]) -> list[ox.Triple]:
+def _ahead(fn: Callable[[T], R], items: list[T], workers: int) -> Iterator[R]:
+    """fn over the items in threads, in order, at most `workers` of them at a time."""
+    with ThreadPoolExecutor(workers) as pool:
+        pending: deque[Future[R]] = deque()
+        for item in items:
+            pending.append(pool.submit(fn, item))
+            if len(pending) >= workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _literals(store: Store, iris: list[str]) -> list[ox.Triple]:
     values = " ".join(f"<{d}>" for d in iris)
     query = (f"CONSTRUCT {{ ?d ?p ?v }} WHERE {{ SELECT DISTINCT ?d ?p ?v WHERE {{ VALUES ?d {{ {values} }} "
              f"?d ?p ?v FILTER(isLiteral(?v)) }} }}")

@@ -13,7 +13,7 @@ from typing import Any
 from .documents import find
 from .lineage import RELATIONS, LineageIndex
 from .search import SearchIndex
-from .store import GraphStore
+from .store import Store
 
 ATOM = "http://www.w3.org/2005/Atom"
 ENTRIES = 50
@@ -26,7 +26,7 @@ def _clean(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
-def stored_at(store: GraphStore, documents: list[str]) -> dict[str, str]:
+def stored_at(store: Store, documents: list[str]) -> dict[str, str]:
     """When the newest source of each document was stored (ISO time), in one query."""
     if not documents:
         return {}
@@ -74,7 +74,7 @@ def _label(index: LineageIndex, n: int) -> str:
     return str(c["symbol"][n] or c["title"][n] or c["key"][n])
 
 
-def document_feed(store: GraphStore, index: LineageIndex, search: SearchIndex, key: str, base: str) -> bytes:
+def document_feed(store: Store, index: LineageIndex, search: SearchIndex, key: str, base: str) -> bytes:
     """What acts on or cites one document, newest first (at most ENTRIES)."""
     n = find(index, key)
     c = index.nodes.columns
@@ -94,7 +94,7 @@ def document_feed(store: GraphStore, index: LineageIndex, search: SearchIndex, k
     return _serialised(feed)
 
 
-def new_feed(store: GraphStore, index: LineageIndex, search: SearchIndex, base: str) -> bytes:
+def new_feed(store: Store, index: LineageIndex, search: SearchIndex, base: str) -> bytes:
     """Everything ingested, newest first (at most ENTRIES)."""
     latest = search.latest(ENTRIES)
     times = stored_at(store, latest)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError, QueryRefused
-from .store import GraphStore
+from .store import Store
 
 _LOAD = re.compile(
     r"^\s*(?:(?:#[^\n]*\n\s*)|(?:PREFIX\s+\S*:\s*<[^>]*>\s*)|(?:BASE\s+<[^>]*>\s*))*"
@@ -115,7 +115,7 @@ def _format(source: str, media: str | None) -> ox.RdfFormat:
     return found
 
 
-def load(store: GraphStore, update: str, allow: list[str], limits: FetchLimits) -> int:
+def load(store: Store, update: str, allow: list[str], limits: FetchLimits) -> int:
     """Run an admin's LOAD: triples added (0 for a SILENT load that failed)."""
     op = parse_load(update)
     if not allowed(op.source, allow):

@@ -2,7 +2,7 @@
 
 Unchanged files (same SHA-256) are skipped; a file that cannot be read is reported and the batch goes
 on. Reading and extraction run in worker processes (pure functions of the bytes) while this process
-builds the RDF, in file order, and writes new sources in batches (`GraphStore.add_sources`: whole
+builds the RDF, in file order, and writes new sources in batches (`Store.add_sources`: whole
 sources or nothing after a crash); a changed source replaces its graph in one transaction. After every
 write the conflicts of the documents it touched are recomputed (sources disagreeing on a date are
 kept, and marked).
@@ -34,7 +34,7 @@ from .extract import Extraction, extract_reading
 from .identity import source_id
 from .rdf import MODEL, RDF_TYPE, RELATION_PROPERTY, VB, Built, build, vb
 from .read import SUFFIXES, PageProgress, ReadLimits, printable, read, read_file
-from .store import GraphStore, quads_to_insert
+from .store import Store, quads_to_insert
 from .vocab import Vocabulary, load
 from .workers import leave_with
 
@@ -247,7 +247,7 @@ def _worker_start(parent: int, events: Any) -> None:
 class _Batch:
     """New sources waiting for one bulk write; their series resolve year-less references meanwhile."""
 
-    def __init__(self, store: GraphStore, collect: Callable[[str], None] | None = None) -> None:
+    def __init__(self, store: Store, collect: Callable[[str], None] | None = None) -> None:
         self.store, self.collect = store, collect
         self.built: list[Built] = []
         self.names: list[str] = []
@@ -284,10 +284,10 @@ class _Batch:
 
 
 def ingest(
-    paths: Iterable[Path], store: GraphStore, vocab: Vocabulary | None = None, progress: Progress | None = None,
+    paths: Iterable[Path], store: Store, vocab: Vocabulary | None = None, progress: Progress | None = None,
     *, workers: int | None = None, batch: int = BATCH, collect: Callable[[str], None] | None = None,
     limits: ReadLimits | None = None, on_pages: PagesSeen | None = None, allow_marked: bool = False,
-    name_of: Callable[[Path], str] = source_name,
+    name_of: Callable[[Path], str] = source_name, cluster: str | None = None, cluster_files: str = "bytes",
 ) -> IngestReport:
     """Ingest files and folders of any format read; never stops for one bad file.
 
@@ -297,7 +297,9 @@ def ingest(
     `on_pages` hears of each page a scan's OCR reads. A document with a security marking on its header
     (MẬT, TỐI MẬT, TUYỆT MẬT, Lưu hành nội bộ) fails unless `allow_marked`: a store holding one answers
     only to the roles that may see it (api/security.py). `name_of` is how a file is recorded (a file sent
-    to a server is recorded under the name its sender gave it)."""
+    to a server is recorded under the name its sender gave it). With `cluster` (a Dask scheduler's address,
+    or `local:N`), reading and extraction run as tasks on the cluster (graph.cluster), files sent as
+    bytes or, with `cluster_files="path"`, by their path on a shared disk."""
     v = vocab or load()
     ensure_ontology(store)
     report = IngestReport(since=store.stamp())
@@ -328,7 +330,12 @@ def ingest(
 
     if progress:
         progress(0, len(files), "")
-    reads = _reads(jobs, vocab, n_workers, limits or ReadLimits(), on_pages)
+    if cluster:
+        from .cluster import cluster_reads
+
+        reads: Iterator[_Read] = cluster_reads(jobs, cluster, limits or ReadLimits(), cluster_files)
+    else:
+        reads = _reads(jobs, vocab, n_workers, limits or ReadLimits(), on_pages)
     for name, graph, got in zip(names, graphs, reads, strict=True):
         if got.problem:
             report.failed.append((got.path, got.problem))
@@ -382,7 +389,7 @@ ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology.ttl"
 ONTOLOGY_GRAPH = "https://w3id.org/vanban/ontology"
 
 
-def ensure_ontology(store: GraphStore, path: Path = ONTOLOGY) -> None:
+def ensure_ontology(store: Store, path: Path = ONTOLOGY) -> None:
     """The ontology (classes, properties, and the SKOS scheme of kinds whose concepts name each kind) as a
     graph of the store, so that SPARQL reads a kind's name and class where the lean graph states only the
     kind's IRI. Rewritten, in one transaction, when ontology.ttl changes (its hash is its owl:versionInfo)."""
@@ -401,7 +408,7 @@ def ensure_ontology(store: GraphStore, path: Path = ONTOLOGY) -> None:
                          f"INSERT DATA {{ {quads_to_insert(ONTOLOGY_GRAPH, quads)} }}")
 
 
-def load_dumps(paths: list[Path], store: GraphStore) -> IngestReport:
+def load_dumps(paths: list[Path], store: Store) -> IngestReport:
     """Build a store from N-Quads dumps (`vanban export --format nq`, or bench/generate.py --graph) with
     the bulk loader, then derive what ingest derives per write: the date conflicts."""
     for p in paths:
@@ -422,7 +429,7 @@ def load_dumps(paths: list[Path], store: GraphStore) -> IngestReport:
     return report
 
 
-def recompute_conflicts(store: GraphStore) -> None:
+def recompute_conflicts(store: Store) -> None:
     """The conflicts of the whole store, from one scan of each dated property's index (no per-document
     queries)."""
     multi: set[str] = set()
@@ -438,7 +445,7 @@ def recompute_conflicts(store: GraphStore) -> None:
     update_conflicts(store, multi | had)
 
 
-def remove(paths: Iterable[Path], store: GraphStore) -> list[str]:
+def remove(paths: Iterable[Path], store: Store) -> list[str]:
     """Remove the claims of these sources (files need not exist any more); returns the graphs removed."""
     removed = []
     known = {s["path"]: s["g"] for s in store.sources()}
@@ -455,14 +462,14 @@ def remove(paths: Iterable[Path], store: GraphStore) -> list[str]:
     return removed
 
 
-def _nodes_of(store: GraphStore, graph: str) -> set[str]:
+def _nodes_of(store: Store, graph: str) -> set[str]:
     return {r["d"] for r in store.rows(f"SELECT DISTINCT ?d WHERE {{ GRAPH <{graph}> {{ ?d a vb:Document }} }}")}
 
 
 CONFLICT_PROPERTIES = ("date", "effectiveFrom", "effectiveUntil")  # dated claims sources may disagree on
 
 
-def update_conflicts(store: GraphStore, nodes: Iterable[str], batch: int = 200) -> None:
+def update_conflicts(store: Store, nodes: Iterable[str], batch: int = 200) -> None:
     """Recompute the conflicts of `nodes`: one vb:Conflict per document and property (its date, the date it
     comes into force, the date it ceases to be) whose sources disagree."""
     todo = sorted(nodes)
@@ -510,7 +517,7 @@ def update_conflicts(store: GraphStore, nodes: Iterable[str], batch: int = 200) 
         )
 
 
-def _conflict_quads(store: GraphStore, d: str, prop: str, found: list[tuple[str, str, str]]) -> list[Quad]:
+def _conflict_quads(store: Store, d: str, prop: str, found: list[tuple[str, str, str]]) -> list[Quad]:
     """One vb:Conflict about document d's property, a vb:Claim per value with the sources claiming it;
     nothing where the sources agree."""
     by_value: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -533,7 +540,7 @@ def _conflict_quads(store: GraphStore, d: str, prop: str, found: list[tuple[str,
     return quads
 
 
-def totals(store: GraphStore, report: IngestReport) -> IngestReport:
+def totals(store: Store, report: IngestReport) -> IngestReport:
     rels = " ".join(f"vb:{p}" for p in RELATION_PROPERTY.values())
     report.documents = store.count("GRAPH ?x { ?x vb:describes ?d }")
     report.nodes = store.count("?x a vb:Document")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import rdflib
 
-from .store import PREFIXES, GraphStore
+from .store import PREFIXES, Store
 
 
-def to_rdflib(store: GraphStore, graph: str | None = None) -> rdflib.Dataset | rdflib.Graph:
+def to_rdflib(store: Store, graph: str | None = None) -> rdflib.Dataset | rdflib.Graph:
     """One source graph as an rdflib Graph, or (no `graph`) the whole store as an rdflib Dataset."""
     if graph is not None:
         data = store.dump(ox.RdfFormat.N_TRIPLES, graph)

@@ -16,7 +16,7 @@ from .ingest import IngestReport, PagesSeen, Progress, ingest, remove, source_na
 from .lineage import Collector, LineageIndex
 from .read import ReadLimits
 from .search import SearchIndex
-from .store import GraphStore
+from .store import Store
 from .validity import write_validity_graph
 
 
@@ -40,22 +40,24 @@ class Indexes:
     search: SearchIndex
 
     @classmethod
-    def beside(cls, store: GraphStore) -> Indexes:
-        if store.path is None:
+    def beside(cls, store: Store) -> Indexes:
+        if store.home is None:
             return cls(None, SearchIndex(None))
-        return cls(lineage_path(store.path), SearchIndex(search_path(store.path)))
+        return cls(lineage_path(store.home), SearchIndex(search_path(store.home)))
 
 
 def ingest_files(
-    paths: Iterable[Path], store: GraphStore, indexes: Indexes, *, progress: Progress | None = None,
+    paths: Iterable[Path], store: Store, indexes: Indexes, *, progress: Progress | None = None,
     workers: int | None = None, limits: ReadLimits | None = None, on_pages: PagesSeen | None = None,
-    allow_marked: bool = False, name_of: Callable[[Path], str] = source_name,
+    allow_marked: bool = False, name_of: Callable[[Path], str] = source_name, cluster: str | None = None,
+    cluster_files: str = "bytes",
 ) -> tuple[IngestReport, LineageIndex]:
     """Ingest, then extend the lineage index by what was written (rebuilt when something was replaced)
     and bring the search index in step."""
     empty_before, collected = store.is_empty(), Collector()
     report = ingest(paths, store, progress=progress, workers=workers, collect=collected.add_nquads, limits=limits,
-                    on_pages=on_pages, allow_marked=allow_marked, name_of=name_of)
+                    on_pages=on_pages, allow_marked=allow_marked, name_of=name_of, cluster=cluster,
+                    cluster_files=cluster_files)
     t0 = time.perf_counter()
     if indexes.lineage is not None:
         idx = LineageIndex.refresh(store, indexes.lineage, report.since, report.added,
@@ -72,7 +74,7 @@ def ingest_files(
     return report, idx
 
 
-def remove_files(paths: Iterable[Path], store: GraphStore, indexes: Indexes) -> tuple[list[str], LineageIndex]:
+def remove_files(paths: Iterable[Path], store: Store, indexes: Indexes) -> tuple[list[str], LineageIndex]:
     removed = remove(paths, store)
     idx = LineageIndex.open(store, indexes.lineage)
     indexes.search.sync(idx)

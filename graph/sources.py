@@ -12,19 +12,19 @@ from typing import Any
 
 from .errors import QueryError, UnknownDocument
 from .read.model import page_of
-from .store import GraphStore
+from .store import Store
 
 SOURCE_ID = re.compile(r"^[A-Za-z0-9._-]{1,200}$")
 _RECORD = ("sourcePath", "contentHash", "sourceFormat", "pageCount", "pageStarts", "ocrPages", "ocrConfidence")
 
 
-def _graph(store: GraphStore, source: str) -> str:
+def _graph(store: Store, source: str) -> str:
     if not SOURCE_ID.match(source):
         raise UnknownDocument(f"no source {source!r}")
     return store.iris.graph(source)
 
 
-def _fields(store: GraphStore, graph: str, props: tuple[str, ...]) -> dict[str, str]:
+def _fields(store: Store, graph: str, props: tuple[str, ...]) -> dict[str, str]:
     values = " ".join(f"vb:{p}" for p in props)
     found = {row["p"].rsplit("#", 1)[-1]: row["o"] for row in store.rows(
         f"SELECT ?p ?o WHERE {{ GRAPH <{graph}> {{ VALUES ?p {{ {values} }} <{graph}> ?p ?o }} }}")}
@@ -37,7 +37,7 @@ def _page_starts(raw: str | None) -> list[int]:
     return [int(x) for x in raw.split(",")] if raw else []
 
 
-def record(store: GraphStore, source: str) -> dict[str, Any]:
+def record(store: Store, source: str) -> dict[str, Any]:
     """What is known of one source: its file, its hash, how it was read, the document it describes."""
     graph = _graph(store, source)
     f = _fields(store, graph, _RECORD)
@@ -50,7 +50,7 @@ def record(store: GraphStore, source: str) -> dict[str, Any]:
             "page_starts": _page_starts(f.get("pageStarts")), "ocr": ocr, "document": doc.get("d")}
 
 
-def documents_of(store: GraphStore, graphs: list[str]) -> dict[str, str]:
+def documents_of(store: Store, graphs: list[str]) -> dict[str, str]:
     """The document each of these source graphs describes (graph → document IRI), in one query."""
     if not graphs:
         return {}
@@ -59,7 +59,7 @@ def documents_of(store: GraphStore, graphs: list[str]) -> dict[str, str]:
         f"SELECT ?g ?d WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g vb:describes ?d }} }}")}
 
 
-def first_sources(store: GraphStore, documents: list[str]) -> dict[str, str]:
+def first_sources(store: Store, documents: list[str]) -> dict[str, str]:
     """A source id for each document (the first of its sources by id), in one query: where a quote's
     sentence can be shown."""
     if not documents:
@@ -72,13 +72,13 @@ def first_sources(store: GraphStore, documents: list[str]) -> dict[str, str]:
     return found
 
 
-def sources_of(store: GraphStore, document_iri: str) -> list[dict[str, Any]]:
+def sources_of(store: Store, document_iri: str) -> list[dict[str, Any]]:
     """Every source that describes a document (one file, or several copies of it)."""
     rows = store.rows(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g vb:describes <{document_iri}> }} }} ORDER BY ?g")
     return [record(store, row["g"].rsplit("/", 1)[-1]) for row in rows]
 
 
-def text(store: GraphStore, source: str, start: int | None = None, end: int | None = None,
+def text(store: Store, source: str, start: int | None = None, end: int | None = None,
          evidence: int | None = None, window: int | None = None, words: bool = False) -> dict[str, Any]:
     """A source's text as read. With a span (`start`/`end`, or the `evidence` node's mention) it is
     marked: `highlight` gives its offsets, its page and its text. With `window`, only that many
@@ -118,7 +118,7 @@ def _span(start: int | None, end: int | None, length: int) -> tuple[int, int] | 
     return start, end
 
 
-def _evidence_span(store: GraphStore, graph: str, source: str, n: int) -> tuple[int, int]:
+def _evidence_span(store: Store, graph: str, source: str, n: int) -> tuple[int, int]:
     iri = store.iris.evidence(source, n)
     for row in store.rows(f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ <{iri}> vb:offsets ?o }} }}"):
         start, end = row["o"].split()[:2]
@@ -126,7 +126,7 @@ def _evidence_span(store: GraphStore, graph: str, source: str, n: int) -> tuple[
     raise UnknownDocument(f"source {source!r} has no evidence {n}")
 
 
-def _words(store: GraphStore, graph: str, lo: int, hi: int) -> list[dict[str, Any]]:
+def _words(store: Store, graph: str, lo: int, hi: int) -> list[dict[str, Any]]:
     raw = _fields(store, graph, ("sourcePath", "ocrWords")).get("ocrWords")
     if not raw:
         return []
@@ -134,7 +134,7 @@ def _words(store: GraphStore, graph: str, lo: int, hi: int) -> list[dict[str, An
             for s, e, c, p in json.loads(raw) if s >= lo and e <= hi]
 
 
-def quote_spans(store: GraphStore, source: str) -> list[tuple[int, int]]:
+def quote_spans(store: Store, source: str) -> list[tuple[int, int]]:
     """The spans of every piece of evidence stated in a source (its mentions), in text order."""
     graph = _graph(store, source)
     return sorted({(int(r["s"]), int(r["e"])) for r in store.rows(
@@ -162,7 +162,7 @@ def marked(text: str, spans: list[tuple[int, int]], highlight: tuple[int, int] |
     return pieces
 
 
-def original(store: GraphStore, source: str) -> Path | None:
+def original(store: Store, source: str) -> Path | None:
     """The original file of a source, when it is still where it was read and unchanged (its hash)."""
     found = record(store, source)
     path = Path(found["path"]) if found.get("path") else None

@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from .errors import QueryError, QueryTimeout, RowCapExceeded
-from .store import PREFIXES, GraphStore
+from .store import PREFIXES, Store
 
 SELECT_FORMATS = {
     "json": "application/sparql-results+json",
@@ -82,8 +82,10 @@ class Result:
     triples: list[Any] = field(default_factory=list)
 
 
-def _run(store: GraphStore, query: str, default_graphs: list[str] | None, named_graphs: list[str] | None) -> Any:
-    return store.run(query, default_graphs=default_graphs, named_graphs=named_graphs)
+def _run(store: Store, query: str, default_graphs: list[str] | None, named_graphs: list[str] | None,
+         timeout: float) -> Any:
+    """The query's raw results (a remote store is told the time limit: its request ends with it)."""
+    return store.run(query, default_graphs=default_graphs, named_graphs=named_graphs, timeout=timeout)
 
 
 class _Checks:
@@ -105,7 +107,7 @@ class _Checks:
 
 
 def execute(
-    store: GraphStore,
+    store: Store,
     query: str,
     limits: Limits,
     default_graphs: list[str] | None = None,
@@ -114,7 +116,7 @@ def execute(
 ) -> Result:
     """Run a query to the end, or raise QueryTimeout / RowCapExceeded / QueryError."""
     checks = _Checks(limits, cancel)
-    return _collect(_run(store, query, default_graphs, named_graphs), checks)
+    return _collect(_run(store, query, default_graphs, named_graphs, limits.timeout), checks)
 
 
 def _collect(raw: Any, checks: _Checks) -> Result:
@@ -194,13 +196,13 @@ class _Sink:
 
 
 def answer(
-    store: GraphStore, query: str, limits: Limits, accept: str | None, fmt: str | None,
+    store: Store, query: str, limits: Limits, accept: str | None, fmt: str | None,
     default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
     cancel: threading.Event | None = None,
 ) -> tuple[bytes, str]:
     """The protocol's answer to a query: its body in the negotiated format, and the media type."""
     checks = _Checks(limits, cancel)
-    raw = _run(store, query, default_graphs, named_graphs)
+    raw = _run(store, query, default_graphs, named_graphs, limits.timeout)
     kind = "select" if isinstance(raw, ox.QuerySolutions) else "ask" if isinstance(raw, ox.QueryBoolean) else "graph"
     try:
         name = negotiate(accept, fmt, kind)

@@ -20,7 +20,7 @@ from typing import Any
 from .documents import find, summary
 from .errors import QueryError
 from .lineage import REL_ID, RELATIONS, LineageIndex
-from .store import GraphStore
+from .store import Store
 from .text import strip_marks
 from .vocab import load
 
@@ -117,7 +117,7 @@ def _date_of(index: LineageIndex, n: int) -> date | None:
     return date(year, 1, 1) if year else None
 
 
-def stated_dates(store: GraphStore, iri: str) -> dict[str, list[str]]:
+def stated_dates(store: Store, iri: str) -> dict[str, list[str]]:
     """The effective dates the sources give a document (`effective_from`, `effective_until`: every
     distinct value; two values are sources disagreeing)."""
     found: dict[str, list[str]] = {"effective_from": [], "effective_until": []}
@@ -127,7 +127,7 @@ def stated_dates(store: GraphStore, iri: str) -> dict[str, list[str]]:
     return found
 
 
-def validity(index: LineageIndex, key: str, at: date | None = None, store: GraphStore | None = None) -> dict[str, Any]:
+def validity(index: LineageIndex, key: str, at: date | None = None, store: Store | None = None) -> dict[str, Any]:
     """The status of a document (as of `at`, or today) and every act on it, each with its evidence; an
     act by a document dated after `at` is listed as later. With a store, the document's own effective
     dates count too: past its end it has expired, before its start it is not yet in force."""
@@ -193,13 +193,13 @@ def status_iri(status: str) -> str:
     return VB + "status-" + status.replace("_", "-")
 
 
-def with_dates(store: GraphStore) -> list[str]:
+def with_dates(store: Store) -> list[str]:
     """Every document a source gives an effective date."""
     return [row["d"] for row in store.rows(
         "SELECT DISTINCT ?d WHERE { VALUES ?p { vb:effectiveFrom vb:effectiveUntil } ?d ?p ?v }")]
 
 
-def write_validity_graph(store: GraphStore, index: LineageIndex) -> int:
+def write_validity_graph(store: Store, index: LineageIndex) -> int:
     """The derived validity graph, rewritten in one transaction: for every document something acts on or
     that gives itself dates, `vb:validityStatus` and ELI's `eli:in_force`, as of the day it is written
     (SPARQL sees statuses; the REST route answers as of any date). Returns how many documents."""
@@ -213,5 +213,6 @@ def write_validity_graph(store: GraphStore, index: LineageIndex) -> int:
         lines.append(f"<{iri}> <{VB}validityStatus> <{status_iri(got['status'])}> ; "
                      f"<{ELI}in_force> <{ELI}{_IN_FORCE[got['status']]}> .")
     graph = store.iris.validity_graph
-    store.update_derived(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{ {' '.join(lines)} }} }}")
+    insert = f" ; INSERT DATA {{ GRAPH <{graph}> {{ {' '.join(lines)} }} }}" if lines else ""  # (Virtuoso
+    store.update_derived(f"DROP SILENT GRAPH <{graph}>{insert}")  # refuses an empty INSERT DATA)
     return len(lines)

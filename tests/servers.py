@@ -10,6 +10,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -47,10 +48,11 @@ class Server:
             pytest.fail("the server did not stop within 15 s of SIGTERM")
 
 
-def serve(store: Path, **settings: str) -> Server:
-    """Start a server over `store` with these VANBAN_* settings; fail the test if it does not come up."""
+def serve(store: Path | None, **settings: str) -> Server:
+    """Start a server over `store` (None: the remote store VANBAN_STORE_URL names) with these VANBAN_*
+    settings; fail the test if it does not come up."""
     port = free_port()
-    env = os.environ | {"VANBAN_STORE": str(store), "VANBAN_SERVE_URL": f"http://127.0.0.1:{port}"} | settings
+    env = os.environ | {"VANBAN_STORE": str(store or ""), "VANBAN_SERVE_URL": f"http://127.0.0.1:{port}"} | settings
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning"],
@@ -69,3 +71,54 @@ def serve(store: Path, **settings: str) -> Server:
             proc.kill()
             pytest.fail(f"the server did not start: {err[-2000:]}")
         time.sleep(0.1)
+
+
+# -- SPARQL 1.1 servers a remote store lives on -----------------------------------------------------
+
+OXIGRAPH = Path(sys.executable).parent / "oxigraph"  # the `oxigraph` package's server binary (dev deps)
+
+
+@dataclass
+class OxigraphServer:
+    url: str
+    proc: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def oxigraph_server(folder: Path) -> OxigraphServer:
+    """`oxigraph serve` on a free loopback port over a data folder of its own."""
+    if not OXIGRAPH.exists():
+        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph: in the dev dependencies)")
+    port = free_port()
+    proc = subprocess.Popen([str(OXIGRAPH), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(url + "/query", params={"query": "ASK {}"}, timeout=1)
+            return OxigraphServer(url, proc)
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            err = proc.stderr.read().decode() if proc.stderr else ""
+            proc.kill()
+            pytest.fail(f"oxigraph serve did not start: {err[-2000:]}")
+        time.sleep(0.05)
+
+
+def virtuoso_started(folder: Path, max_rows: int = 100_000_000) -> Any:
+    """Virtuoso Open Source on loopback ports with a data folder of its own (bench/virtuoso.py's), as a
+    context manager; skipped where Debian's virtuoso-opensource-7-bin is not installed."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from virtuoso import binary, started
+
+    if binary() is None:
+        pytest.skip("virtuoso-t is not installed (scripts/sysdeps installs virtuoso-opensource-7-bin)")
+    return started(folder, folder, memory_gb=1, max_rows=max_rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,11 +16,12 @@ from pyshacl import validate
 
 from graph.identity import Iris
 from graph.ingest import ingest, remove
-from graph.store import GraphStore
+from graph.store import GraphStore, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "data" / "documents"
 BASE = "https://w3id.org/vanban"
+ACROSS_BACKENDS = True  # the tests on `seeded` run on each backend of conftest.BACKENDS
 NQ02 = f"{BASE}/doc/tw/nq/2021/02"
 CTR12 = f"{BASE}/doc/lai-chau/tu/ctr/2021/12"
 CV98 = f"{BASE}/doc/lai-chau/dd/cv/2023/98"
@@ -29,11 +31,12 @@ CV570 = f"{BASE}/doc/lai-chau/ldld/cv/2020/570"
 
 
 @pytest.fixture()
-def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GraphStore:
+def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store_factory: Callable[[], Store]) -> Store:
+    """The seeds ingested into a new store (of each backend: ACROSS_BACKENDS)."""
     monkeypatch.chdir(tmp_path)
     docs = tmp_path / "docs"
     shutil.copytree(SEEDS, docs)
-    store = GraphStore(None, Iris(BASE))
+    store = store_factory()
     report = ingest([docs], store)
     assert report.ingested == 2 and not report.failed
     return store
@@ -43,18 +46,18 @@ def values(store: GraphStore, sparql: str, var: str) -> set[str]:
     return {row[var] for row in store.rows(sparql)}
 
 
-def test_sixteen_nodes(seeded: GraphStore) -> None:
+def test_sixteen_nodes(seeded: Store) -> None:
     assert seeded.count("?x a vb:Document") == 16
 
 
-def test_implementation_chain(seeded: GraphStore) -> None:
+def test_implementation_chain(seeded: Store) -> None:
     assert values(seeded, f"SELECT ?d WHERE {{ ?d vb:implements <{NQ02}> }}", "d") == {CTR12}
     assert CV98 in values(seeded, f"SELECT ?d WHERE {{ ?d vb:implements <{CTR12}> }}", "d")
     assert values(seeded, f"SELECT DISTINCT ?d WHERE {{ ?d vb:implements+ <{NQ02}> }}", "d") == {CTR12, CV98}
     assert values(seeded, f"SELECT ?d WHERE {{ <{KH13}> vb:implements ?d }}", "d") == {QC06}
 
 
-def test_every_link_has_evidence(seeded: GraphStore) -> None:
+def test_every_link_has_evidence(seeded: Store) -> None:
     rows = list(seeded.rows(
         f"SELECT ?quote ?stated WHERE {{ GRAPH ?g {{ ?e vb:source <{CTR12}> ; vb:target <{NQ02}> ; "
         f"vb:relation vb:implements ; vb:quote ?quote }} ?g vb:describes ?stated }}"
@@ -69,7 +72,7 @@ def test_every_link_has_evidence(seeded: GraphStore) -> None:
     assert missing == []
 
 
-def test_date_conflict_kept_with_sources(seeded: GraphStore) -> None:
+def test_date_conflict_kept_with_sources(seeded: Store) -> None:
     rows = {(r["v"], r["src"]) for r in seeded.rows(
         f"SELECT ?v ?src WHERE {{ ?c a vb:Conflict ; vb:about <{QC06}> ; vb:onProperty vb:date ; vb:claim ?cl . "
         f"?cl vb:value ?v ; vb:claimedBy ?src }}"
@@ -77,20 +80,20 @@ def test_date_conflict_kept_with_sources(seeded: GraphStore) -> None:
     assert rows == {("2019-04-04", CV570), ("2019-04-24", CV98)}
 
 
-def test_no_blank_nodes(seeded: GraphStore) -> None:
-    assert not any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in seeded.ox)
+def test_no_blank_nodes(seeded: Store) -> None:
+    assert not any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in seeded.quads())
 
 
 def _graphs(store: GraphStore) -> dict[str, rdflib.Graph]:
     """Each named graph of the store as an rdflib Graph (through N-Triples)."""
     out = {}
-    for name in store.ox.named_graphs():
-        data = store.ox.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)
-        out[name.value] = rdflib.Graph().parse(data=data, format="nt")
+    for name in store.named_graphs():
+        data = store.dump(ox.RdfFormat.N_TRIPLES, name)
+        out[name] = rdflib.Graph().parse(data=data, format="nt")
     return out
 
 
-def test_shacl_every_graph(seeded: GraphStore) -> None:
+def test_shacl_every_graph(seeded: Store) -> None:
     shapes = rdflib.Graph().parse(ROOT / "data" / "shapes.ttl")
     ontology = rdflib.Graph().parse(ROOT / "ontology.ttl")
     graphs = _graphs(seeded)
@@ -100,7 +103,7 @@ def test_shacl_every_graph(seeded: GraphStore) -> None:
         assert conforms, (name, text)
 
 
-def test_shapes_catch_a_broken_graph(seeded: GraphStore) -> None:
+def test_shapes_catch_a_broken_graph(seeded: Store) -> None:
     """The shapes can fail: an evidence node without its quote does not conform."""
     shapes = rdflib.Graph().parse(ROOT / "data" / "shapes.ttl")
     data = _graphs(seeded)[seeded.sources()[0]["g"]]
@@ -110,13 +113,13 @@ def test_shapes_catch_a_broken_graph(seeded: GraphStore) -> None:
     assert not conforms
 
 
-def test_every_emitted_term_is_declared(seeded: GraphStore) -> None:
+def test_every_emitted_term_is_declared(seeded: Store) -> None:
     ontology = rdflib.Graph().parse(ROOT / "ontology.ttl")
     declared = {str(s) for s in ontology.subjects(rdflib.RDF.type, None)}
     from graph.ingest import ONTOLOGY_GRAPH
 
     used = set()
-    for q in seeded.ox:
+    for q in seeded.quads():
         if q.graph_name.value == ONTOLOGY_GRAPH:  # (the declarations themselves)
             continue
         used.add(q.predicate.value)
@@ -138,30 +141,30 @@ def test_kinds_in_ontology() -> None:
         assert Iris().kind(code.code) in declared
 
 
-def test_reingest_changes_nothing(seeded: GraphStore, tmp_path: Path) -> None:
-    before = set(seeded.ox)
+def test_reingest_changes_nothing(seeded: Store, tmp_path: Path) -> None:
+    before = set(seeded.quads())
     report = ingest([tmp_path / "docs"], seeded)
     assert (report.ingested, report.skipped) == (0, 2)
-    assert set(seeded.ox) == before
+    assert set(seeded.quads()) == before
 
 
-def test_changed_file_replaces_only_its_claims(seeded: GraphStore, tmp_path: Path) -> None:
+def test_changed_file_replaces_only_its_claims(seeded: Store, tmp_path: Path) -> None:
     sources = {Path(s["path"]).name: s["g"] for s in seeded.sources()}
     g570, g98 = sources["570-LDLD-2020-LaiChau.txt"], sources["98-CV-DD-2023-LaiChau.txt"]
-    quads_98 = set(seeded.ox.quads_for_pattern(None, None, None, ox.NamedNode(g98)))
+    quads_98 = set(seeded.quads(g=g98))
     doc = tmp_path / "docs" / "570-LDLD-2020-LaiChau.txt"
     text = doc.read_text(encoding="utf-8")
     cited = "theo Hướng dẫn số 17/HD-LĐLĐ ngày 03/12/2019 của Ban Thường vụ LĐLĐ tỉnh"
     doc.write_text(text.replace(cited, "theo quy định"), encoding="utf-8")
     report = ingest([tmp_path / "docs"], seeded)
     assert (report.ingested, report.skipped) == (1, 1)
-    assert set(seeded.ox.quads_for_pattern(None, None, None, ox.NamedNode(g98))) == quads_98
+    assert set(seeded.quads(g=g98)) == quads_98
     hd17 = f"{BASE}/doc/lai-chau/ldld/hd/2019/17"
     assert seeded.count(f"<{hd17}> ?p ?x") == 0  # the node only that file cited is gone
     assert seeded.count(f"GRAPH <{g570}> {{ <{QC06}> ?p ?x }}") > 0
 
 
-def test_remove_source(seeded: GraphStore, tmp_path: Path) -> None:
+def test_remove_source(seeded: Store, tmp_path: Path) -> None:
     assert remove([tmp_path / "docs" / "570-LDLD-2020-LaiChau.txt"], seeded)
     assert seeded.count(f"<{CV570}> ?p ?x") == 0
     assert seeded.count(f"<{QC06}> ?p ?x") > 0  # 98 still cites it
@@ -182,7 +185,7 @@ def test_year_less_reference_keeps_candidates(tmp_path: Path, monkeypatch: pytes
     assert cands == {f"{BASE}/doc/tw/qd/2018/124", f"{BASE}/doc/tw/qd/2023/124"}
 
 
-def test_example_queries_run(seeded: GraphStore) -> None:
+def test_example_queries_run(seeded: Store) -> None:
     results = {}
     for rq in sorted((ROOT / "data" / "queries").glob("*.rq")):
         results[rq.stem] = list(seeded.rows(rq.read_text(encoding="utf-8")))
@@ -192,7 +195,7 @@ def test_example_queries_run(seeded: GraphStore) -> None:
     assert results["per-issuer-year"]
 
 
-def test_rdflib_view(seeded: GraphStore) -> None:
+def test_rdflib_view(seeded: Store) -> None:
     from graph.rdflib_view import to_rdflib
 
     ds = to_rdflib(seeded)

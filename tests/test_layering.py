@@ -10,7 +10,7 @@ FORBIDDEN = {"api", "fastapi", "uvicorn", "starlette"}
 
 
 def test_graph_does_not_import_api() -> None:
-    for path in GRAPH.glob("*.py"):
+    for path in GRAPH.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             names = []
@@ -23,11 +23,11 @@ def test_graph_does_not_import_api() -> None:
 
 
 def test_one_door_to_the_store() -> None:
-    """Only graph/store.py touches the raw Oxigraph store: every write gets its stamp and intent marks,
-    every read its typed errors."""
+    """Only the store's own package (graph/store/) touches the raw Oxigraph store: every write gets its
+    stamp and intent marks, every read its typed errors."""
     api = GRAPH.parent / "api"
     for path in [*GRAPH.rglob("*.py"), *api.rglob("*.py")]:
-        if path.name == "store.py" and path.parent == GRAPH:
+        if path.parent == GRAPH / "store":
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         raw = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Attribute) and node.attr == "ox"]

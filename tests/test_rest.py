@@ -23,6 +23,7 @@ from graph.lineage import LineageIndex
 from graph.store import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
+ACROSS_BACKENDS = True  # the seed store on each backend of conftest.BACKENDS
 
 
 @pytest.fixture(scope="module")
@@ -188,6 +189,30 @@ def test_lineage_subgraph_export(client: TestClient) -> None:
     assert set(g.nodes) == {"tw-nq-2021-02", "lai-chau-tu-ctr-2021-12", "lai-chau-dd-cv-2023-98"}
 
 
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "nq", "jsonld"])
+def test_an_rdf_subgraph_in_small_batches_is_the_same_graph(store: GraphStore, fmt: str,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches read two at a time give the graph one batch gives: every document's literals and the
+    relations between them, whatever the batch size."""
+    from graph import export as exports
+
+    idx = LineageIndex.open(store, None)
+    parser = {"ttl": "turtle", "nt": "nt", "nq": "nquads", "jsonld": "json-ld"}[fmt]
+
+    def graph() -> rdflib.Graph:
+        data = b"".join(exports.export(store, idx, fmt, root="lai-chau-tu-ctr-2021-12", direction="both"))
+        return rdflib.Dataset().parse(data=data, format=parser) if fmt == "nq" else rdflib.Graph().parse(
+            data=data, format=parser)
+
+    whole = graph()
+    monkeypatch.setattr(exports, "SUBGRAPH_BATCH", 1)
+    batched = graph()
+    subjects = {str(s) for s in whole.subjects()}
+    assert len(whole) > 10 and {"https://w3id.org/vanban/doc/tw/nq/2021/02",
+                                "https://w3id.org/vanban/doc/lai-chau/dd/cv/2023/98"} <= subjects
+    assert isomorphic(whole, batched) if fmt != "nq" else set(whole.quads()) == set(batched.quads())
+
+
 def test_neo4j_csv(client: TestClient) -> None:
     with zipfile.ZipFile(io.BytesIO(_export(client, "csv"))) as z:
         nodes = list(csv.reader(io.StringIO(z.read("nodes.csv").decode("utf-8-sig"))))
@@ -212,7 +237,7 @@ def test_cytoscape(client: TestClient) -> None:
 def test_rdf_triple_exports_isomorphic(client: TestClient, store: GraphStore, fmt: str) -> None:
     parser = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}[fmt]
     got = rdflib.Graph().parse(data=_export(client, fmt), format=parser)
-    union = {q.triple for q in store.ox}
+    union = {q.triple for q in store.quads()}
     want = rdflib.Graph().parse(data=ox.serialize(union, format=ox.RdfFormat.N_TRIPLES), format="nt")
     assert isomorphic(got, want)
 
@@ -223,7 +248,7 @@ def test_rdf_dataset_exports_isomorphic(client: TestClient, store: GraphStore, f
     got.parse(data=_export(client, fmt), format={"trig": "trig", "nq": "nquads"}[fmt])
     got_quads = {(s, p, o, c) for s, p, o, c in got.quads((None, None, None, None))}
     want = rdflib.Dataset()
-    want.parse(data=store.ox.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
+    want.parse(data=store.dump(ox.RdfFormat.N_QUADS), format="nquads")
     assert got_quads == {(s, p, o, c) for s, p, o, c in want.quads((None, None, None, None))}
 
 
@@ -242,8 +267,8 @@ def test_index_persisted_and_reloaded(tmp_path: Path) -> None:
 
 
 def test_exports_are_streamed_and_limited(store: GraphStore) -> None:
-    """The whole store as N-Quads comes in chunks from a temporary file, byte for byte Oxigraph's own
-    dump; with every export slot taken, another export is a 503 in the error shape."""
+    """The whole store as N-Quads comes in chunks as Oxigraph writes it, byte for byte its own dump; with
+    every export slot taken, another export is a 503 in the error shape."""
     import threading
 
     from graph.export import export
@@ -260,6 +285,61 @@ def test_exports_are_streamed_and_limited(store: GraphStore) -> None:
         assert r.status_code == 503 and r.json()["ok"] is False and "max_concurrent_exports" in r.json()["error"]
         app.state.export_slots.release()
         assert c.get("/api/export", params={"format": "ttl"}).status_code == 200
+
+
+def test_a_whole_graph_export_is_kept_for_the_stamp(tmp_path: Path) -> None:
+    """The second export of one state is the file the first one kept (named by the stamp); a write makes
+    a new one, and the file of the older state goes; an export cut short keeps nothing."""
+    from graph.export import cache_folder, export
+
+    s = GraphStore(tmp_path / "store")
+    ingest([ROOT / "data" / "documents"], s)
+    idx, cache = LineageIndex.open(s, None), cache_folder(s)
+    assert cache == tmp_path / "store.exports"
+    first = b"".join(export(s, idx, "nq", cache=cache))
+    kept = cache / f"{s.stamp()}.nq"
+    assert first == s.dump(ox.RdfFormat.N_QUADS) and kept.read_bytes() == first
+    kept.write_bytes(b"# what the cache holds\n")  # proof that the next export reads the file
+    assert b"".join(export(s, idx, "nq", cache=cache)) == b"# what the cache holds\n"
+    (tmp_path / "x.txt").write_text("Thực hiện Nghị quyết số 02-NQ/TW.", encoding="utf-8")
+    ingest([tmp_path / "x.txt"], s)
+    again = b"".join(export(s, idx, "nq", cache=cache))
+    assert again == s.dump(ox.RdfFormat.N_QUADS) != first
+    assert sorted(p.name for p in cache.iterdir()) == [f"{s.stamp()}.nq"]
+    chunks = export(s, idx, "ttl", cache=cache)
+    next(chunks)
+    chunks.close()  # type: ignore[attr-defined]
+    assert sorted(p.name for p in cache.iterdir()) == [f"{s.stamp()}.nq"]
+
+
+def test_a_piped_writer_stops_when_its_reader_does() -> None:
+    """The dump's writer thread ends when the reader closes early (it does not write the rest into a
+    queue nobody reads), and a writer's failure reaches the reader as a StoreError."""
+    import threading
+
+    from graph.errors import StoreError
+    from graph.store import piped
+
+    written: list[int] = []
+
+    def writer(out: io.BufferedIOBase) -> None:
+        for i in range(1000):
+            out.write(b"x" * 100_000)
+            written.append(i)
+
+    before = threading.active_count()
+    chunks = piped(writer)
+    assert len(next(chunks)) >= 1 << 20
+    chunks.close()  # type: ignore[attr-defined]
+    assert threading.active_count() == before and len(written) < 200
+    assert sum(map(len, piped(writer))) == 1000 * 100_000
+
+    def failing(out: io.BufferedIOBase) -> None:
+        out.write(b"x")
+        raise OSError("disk gone")
+
+    with pytest.raises(StoreError, match="disk gone"):
+        list(piped(failing))
 
 
 def test_an_unexpected_failure_is_a_500_in_the_error_shape(store: GraphStore) -> None:

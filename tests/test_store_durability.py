@@ -1,5 +1,6 @@
 """The store on disk: the real corpus ingests, ingesting again changes nothing, and an ingest killed
-with SIGKILL leaves every document all or nothing."""
+with SIGKILL leaves every document all or nothing. The tests on `store_factory` run on every backend
+(conftest.BACKENDS): a write cut short, a dump loaded, a load cut short, conflicts left stale."""
 
 from __future__ import annotations
 
@@ -12,17 +13,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import write_generated
+from conftest import StoreFactory, reopen, where, write_generated
 
 from graph.errors import InputError, StoreError
 from graph.extract import extract_path
 from graph.identity import Iris, source_id
 from graph.ingest import ONTOLOGY_GRAPH, ingest
 from graph.rdf import PROV_GENERATED, build
-from graph.store import GraphStore
+from graph.store import GraphStore, Store
 from graph.vocab import load
 
 ROOT = Path(__file__).resolve().parent.parent
+ACROSS_BACKENDS = True
 
 
 def test_real_corpus_ingests_and_is_idempotent(shared: Path, tmp_path: Path) -> None:
@@ -109,32 +111,35 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")  # a zombie has exited (only its parent, now init, has not reaped it)
 
 
-def _content(store: GraphStore) -> set[tuple[str, str, str, str]]:
+def _content(store: Store) -> set[tuple[str, str, str, str]]:
     """Every quad but the write stamps and generation times (which differ run to run)."""
     meta = ox.NamedNode(store.meta_graph)
-    return {(str(q.subject), str(q.predicate), str(q.object), str(q.graph_name)) for q in store.ox
+    return {(str(q.subject), str(q.predicate), str(q.object), str(q.graph_name)) for q in store.quads()
             if q.predicate != PROV_GENERATED and q.graph_name != meta}
 
 
-def test_a_bulk_write_cut_short_is_dropped_when_the_store_opens(tmp_path: Path) -> None:
+def test_a_bulk_write_cut_short_is_dropped_when_the_store_opens(tmp_path: Path, store_factory: StoreFactory) -> None:
     seeds = sorted((ROOT / "data" / "documents").glob("*.txt"))
-    store = GraphStore(tmp_path / "store")
+    store = store_factory(tmp_path / "store")
     ingest([seeds[0]], store)
     before, stamp = _content(store), store.stamp()
     # a crash inside add_sources: marks written, then only part of the batch's quads
     ex = extract_path(seeds[1])
     built = build(ex, "cut", "cut.txt", "0" * 64, store.iris, load())
     store.mark_pending([built.graph])
-    partial = built.nquads.splitlines(keepends=True)[:10]
-    store.ox.bulk_load("".join(partial).encode(), ox.RdfFormat.N_QUADS)
+    partial = [q for q in ox.parse(built.nquads.encode(), format=ox.RdfFormat.N_QUADS)][:10]
+    body = " ".join(f"GRAPH {q.graph_name} {{ {q.triple} . }}" for q in partial)
+    store.update_derived(f"INSERT DATA {{ {body} }}")
     assert store.stamp() == ""  # derived indexes see the store as changed from the first step
+    assert built.graph in store.named_graphs()
     store.flush()
+    location = where(store)
     del store
 
-    store = GraphStore(tmp_path / "store")
+    store = reopen(location)
     assert store.recovered == [built.graph]
     assert _content(store) == before
-    assert ox.NamedNode(built.graph) not in set(store.ox.named_graphs())
+    assert built.graph not in store.named_graphs()
     assert store.stamp() != stamp
 
 
@@ -149,7 +154,7 @@ def test_worker_processes_and_batches_give_the_same_store(tmp_path: Path) -> Non
     assert stores[0] == stores[1]
 
 
-def test_a_dump_loads_into_an_equal_store(tmp_path: Path) -> None:
+def test_a_dump_loads_into_an_equal_store(tmp_path: Path, store_factory: StoreFactory) -> None:
     from graph.export import export
     from graph.ingest import load_dumps
     from graph.lineage import LineageIndex
@@ -158,7 +163,7 @@ def test_a_dump_loads_into_an_equal_store(tmp_path: Path) -> None:
     ingest([ROOT / "data" / "documents"], store)
     dump = tmp_path / "dump.nq"
     dump.write_bytes(b"".join(export(store, LineageIndex.build(store), "nq")))
-    loaded = GraphStore(tmp_path / "b")
+    loaded = store_factory(tmp_path / "b")
     report = load_dumps([dump], loaded)
     assert report.failed == [] and report.documents == 2 and report.conflicts == 1  # 06-QC/TU's two dates
     assert _content(loaded) == _content(store)
@@ -173,12 +178,13 @@ def test_a_dump_loads_into_an_equal_store(tmp_path: Path) -> None:
         load_dumps([dump], loaded)
 
 
-def test_a_malformed_dump_leaves_the_store_empty(tmp_path: Path) -> None:
+def test_a_malformed_dump_leaves_the_store_empty(tmp_path: Path, store_factory: StoreFactory) -> None:
     from graph.ingest import load_dumps
 
     bad = tmp_path / "bad.nq"
-    bad.write_text("<http://a> <http://b> .\n", encoding="utf-8")
-    store = GraphStore(tmp_path / "s")
+    bad.write_text("<https://w3id.org/vanban/a> <http://b> <http://c> <https://w3id.org/vanban/g> .\n"
+                   "<http://a> <http://b> .\n", encoding="utf-8")
+    store = store_factory(tmp_path / "s")
     with pytest.raises(InputError, match=r"bad\.nq: not valid N-Quads"):
         load_dumps([bad], store)
     assert store.is_empty()
@@ -186,21 +192,23 @@ def test_a_malformed_dump_leaves_the_store_empty(tmp_path: Path) -> None:
         load_dumps([tmp_path / "missing.nq"], store)
 
 
-def test_a_store_whose_bulk_load_was_cut_short_refuses_to_open(tmp_path: Path) -> None:
-    store = GraphStore(tmp_path / "s")
+def test_a_store_whose_bulk_load_was_cut_short_refuses_to_open(tmp_path: Path, store_factory: StoreFactory) -> None:
+    store = store_factory(tmp_path / "s")
     store.set_mark("loading")  # what load_nquads leaves when it is cut short
     store.flush()
+    location = where(store)
     del store
     with pytest.raises(StoreError, match="bulk load that did not finish"):
-        GraphStore(tmp_path / "s")
+        reopen(location)
 
 
-def test_conflicts_left_stale_by_a_crash_are_recomputed_by_the_next_ingest(tmp_path: Path) -> None:
-    store = GraphStore(tmp_path / "s")
+def test_conflicts_left_stale_by_a_crash_are_recomputed_by_the_next_ingest(tmp_path: Path,
+                                                                           store_factory: StoreFactory) -> None:
+    store = store_factory(tmp_path / "s")
     ingest([ROOT / "data" / "documents"], store)
     assert store.count("?x a vb:Conflict") == 1 and not store.has_mark("conflictsStale")
     # as if the ingest died after writing its sources and before recomputing their conflicts
-    store.ox.remove_graph(ox.NamedNode(store.iris.conflicts_graph))
+    store.update_derived(f"DROP SILENT GRAPH <{store.iris.conflicts_graph}>")
     store.set_mark("conflictsStale")
     report = ingest([ROOT / "data" / "documents"], store)  # nothing new to write
     assert report.skipped == 2 and report.conflicts == 1 and not store.has_mark("conflictsStale")

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from ..identity import slug
 from ..rdf import VB
-from ..store import GraphStore
+from ..store import Store
 from ..vocab import load
 from .adjacency import Adjacency, Evidence
 from .columns import COLUMNS, NODE_COLUMNS, Lookup, NodeTable, columns_of, parts
@@ -139,7 +139,7 @@ _DOCUMENT = ox.NamedNode(VB + "Document")
 _DESCRIBES = VB + "describes"
 
 
-def read_nodes(store: GraphStore) -> tuple[list[Node], dict[str, int]]:
+def read_nodes(store: Store) -> tuple[list[Node], dict[str, int]]:
     attrs: dict[str, dict[str, str]] = {}
     values: dict[str, str] = {}  # one string per distinct value (dates, kinds, issuers repeat)
     for prop, name in _ATTRS.items():
@@ -156,7 +156,7 @@ def read_nodes(store: GraphStore) -> tuple[list[Node], dict[str, int]]:
     return nodes, ids
 
 
-def read_edges(store: GraphStore, ids: dict[str, int]) -> list[tuple[int, int, int]]:
+def read_edges(store: Store, ids: dict[str, int]) -> list[tuple[int, int, int]]:
     seen: set[tuple[int, int, int]] = set()
     for p, rel in PROP_REL.items():
         r = REL_ID[rel]
@@ -167,7 +167,7 @@ def read_edges(store: GraphStore, ids: dict[str, int]) -> list[tuple[int, int, i
     return sorted(seen)
 
 
-def read_evidence(store: GraphStore, ids: dict[str, int]) -> Found:
+def read_evidence(store: Store, ids: dict[str, int]) -> Found:
     """Every evidence record; the stating graph read as the document it describes."""
     describes = {value_of(q.subject): ids.get(value_of(q.object)) for q in store.quads(p=_DESCRIBES)}
 

@@ -9,7 +9,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..store import GraphStore
+from ..store import Store
 from . import persist
 from .adjacency import Adjacency, Evidence
 from .build import Collector, assembled, dump_values, merge, read_edges, read_evidence, read_nodes, table_of
@@ -55,7 +55,7 @@ class LineageIndex:
     # -- building ----------------------------------------------------------------------------------
 
     @classmethod
-    def build(cls, store: GraphStore) -> LineageIndex:
+    def build(cls, store: Store) -> LineageIndex:
         """From the store's indexes, one scan per property (SPARQL over the union default graph would
         repeat each fact once per source that states it, and sort them all). Each phase's working set
         is freed before the next: at a million documents they would not fit together."""
@@ -66,7 +66,7 @@ class LineageIndex:
         del ids
         return cls.from_parts(nodes, edges, stamp, found)
 
-    def extended(self, store: GraphStore, graphs: list[str]) -> LineageIndex:
+    def extended(self, store: Store, graphs: list[str]) -> LineageIndex:
         """This index plus source graphs added since it was built (none replaced or removed): reads only
         those graphs, so adding a few documents to a million costs seconds, not a rebuild. Attributes
         merge by the same rule as build (the least value wins), so both give the same index."""
@@ -102,7 +102,7 @@ class LineageIndex:
         return cls(table, out, inc, stamp, ids, keys, evidence)
 
     @classmethod
-    def refresh(cls, store: GraphStore, path: Path, since: str, added: list[str], replaced: bool,
+    def refresh(cls, store: Store, path: Path, since: str, added: list[str], replaced: bool,
                 collected: Collector | None = None, empty_before: bool = False) -> LineageIndex:
         """After an ingest: extend the saved index by the graphs it added when the index was current
         before it (`since`, the stamp then) and nothing was replaced or removed; else open (rebuild).
@@ -119,7 +119,7 @@ class LineageIndex:
         return idx
 
     @classmethod
-    def open(cls, store: GraphStore, path: Path | None) -> LineageIndex:
+    def open(cls, store: Store, path: Path | None) -> LineageIndex:
         """Load the persisted index when it matches the store's stamp; else rebuild (and save)."""
         if path is not None:
             idx = cls.load(path)
