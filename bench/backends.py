@@ -44,7 +44,7 @@ def backend(name: str, work: Path) -> Iterator[tuple[str, dict[str, str]]]:
 
         s = oxigraph_server(folder / "data")
         try:
-            yield s.url, {"VANBAN_STORE_URL": s.url} | index
+            yield s.base, {"VANBAN_STORE_URL": s.base} | index
         finally:
             s.stop()
     else:

@@ -38,10 +38,11 @@ AHEAD = 8  # tasks in flight per worker beyond the one being written
 class Task:
     """One file, as a worker receives it: its bytes (or only its path, on a shared disk)."""
 
-    path: str
+    path: str  # as the ingest names it (relative paths stay relative in messages)
     data: bytes | None
     known_hash: str | None
     limits: ReadLimits
+    location: str = ""  # where a worker reads it when no bytes come: the absolute path on the shared disk
 
 
 def run_task(task: Task) -> Any:
@@ -49,7 +50,7 @@ def run_task(task: Task) -> Any:
     from .ingest import _Read  # (the worker imports vanban once; this is its one entry point)
 
     try:
-        data = task.data if task.data is not None else read_file(Path(task.path), task.limits)
+        data = task.data if task.data is not None else read_file(Path(task.location or task.path), task.limits)
         digest = hashlib.sha256(data).hexdigest()
         if digest == task.known_hash:
             return _Read(task.path, digest)
@@ -115,7 +116,7 @@ def cluster_reads(jobs: list[tuple[str, str | None]], spec: str, limits: ReadLim
                 except InputError as e:
                     window.append((path, e.problem))
                     return
-            task = Task(path, data, known, limits)
+            task = Task(path, data, known, limits, "" if data is not None else str(Path(path).resolve()))
             key = f"vanban-read-{uuid.uuid4().hex[:12]}-{Path(path).name}"  # (the dashboard names the file)
             window.append((path, client.submit(run_task, task, key=key, retries=2)))
 

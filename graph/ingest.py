@@ -311,23 +311,8 @@ def ingest(
     names = [name_of(p) for p in files]
     graphs = [store.iris.graph(source_id(n)) for n in names]
     known = store.source_hashes()
-    model = store.model()  # a store of an earlier graph model: every source given is read again
-    if model == 0:  # no source yet: whatever this ingest writes (even if cut short) is of this model
-        store.set_model(MODEL)
-        model = MODEL
-    texted = store.sources_with_text() if model in (0, MODEL) else set()  # (as is one stored before its text)
-    jobs = [(str(p), known.get(g) if g in texted else None) for p, g in zip(files, graphs, strict=True)]
-    n_workers = workers if workers is not None else max(1, (os.cpu_count() or 2) - 1)
-    pending = _Batch(store, collect)
-    done = 0
-
-    def tick(finished: list[str]) -> None:
-        nonlocal done
-        for name in finished:
-            done += 1
-            if progress:
-                progress(done, len(files), name)
-
+    model, jobs = _plan(store, files, graphs, known)
+    run = _Run(store, v, report, _Batch(store, collect), known, batch, allow_marked, progress, len(files))
     if progress:
         progress(0, len(files), "")
     if cluster:
@@ -335,46 +320,11 @@ def ingest(
 
         reads: Iterator[_Read] = cluster_reads(jobs, cluster, limits or ReadLimits(), cluster_files)
     else:
+        n_workers = workers if workers is not None else max(1, (os.cpu_count() or 2) - 1)
         reads = _reads(jobs, vocab, n_workers, limits or ReadLimits(), on_pages)
     for name, graph, got in zip(names, graphs, reads, strict=True):
-        if got.problem:
-            report.failed.append((got.path, got.problem))
-            tick([name])
-            continue
-        if got.extraction is None:
-            report.skipped += 1
-            tick([name])
-            continue
-        ex = got.extraction
-        if ex.header.marking and not allow_marked:
-            report.failed.append((got.path, f"marked {ex.header.marking} on its header: not stored (a store "
-                                            "with marked documents answers only to the roles marked and "
-                                            "admin; ingest with --allow-marked to store it)"))
-            tick([name])
-            continue
-        report.ingested += 1
-        report.warnings += len(ex.warnings)
-        if graph in known:  # a changed source: replace its graph in one transaction, after the batch
-            tick(pending.commit())
-            before = _nodes_of(store, graph)
-            built = build(ex, source_id(name), name, got.digest, store.iris, v, resolve=store.series)
-            store.replace_graph(graph, built.ntriples)
-            report.replaced.append(graph)
-            update_conflicts(store, set(built.nodes) | before)
-            report.links_written += built.links
-            tick([name])
-            continue
-        built = build(ex, source_id(name), name, got.digest, store.iris, v, resolve=pending.resolve)
-        report.links_written += built.links
-        known[graph] = got.digest  # a second path to the same source in one run replaces, not duplicates
-        pending.add(built, name)
-        if len(pending.built) >= batch:
-            tick(pending.commit())
-    tick(pending.commit())
-    report.added = pending.written
-    if pending.touched:
-        update_conflicts(store, pending.touched)
-        store.clear_mark("conflictsStale")
+        run.take(name, graph, got)
+    run.finish()
     if model != MODEL:
         report.older_model = len(set(store.source_hashes()) - set(graphs))
         if not report.older_model:
@@ -383,6 +333,90 @@ def ingest(
     report.seconds["ingest"] = time.perf_counter() - started
     totals(store, report)
     return report
+
+
+def _plan(store: Store, files: list[Path], graphs: list[str],
+          known: dict[str, str]) -> tuple[int, list[tuple[str, str | None]]]:
+    """The store's graph model, and the jobs: each file with the hash it is known by (None: read it
+    whatever its hash — a store of an earlier model, or a source stored before its text was kept)."""
+    model = store.model()  # a store of an earlier graph model: every source given is read again
+    if model == 0:  # no source yet: whatever this ingest writes (even if cut short) is of this model
+        store.set_model(MODEL)
+        model = MODEL
+    texted = store.sources_with_text() if model in (0, MODEL) else set()
+    return model, [(str(p), known.get(g) if g in texted else None) for p, g in zip(files, graphs, strict=True)]
+
+
+@dataclass
+class _Run:
+    """One ingest's writing side: each file's result taken in file order (failed, unchanged, refused,
+    replaced or added to the batch), the progress ticked as files are stored."""
+
+    store: Store
+    vocab: Vocabulary
+    report: IngestReport
+    pending: _Batch
+    known: dict[str, str]
+    batch: int
+    allow_marked: bool
+    progress: Progress | None
+    total: int
+    done: int = 0
+
+    def tick(self, finished: list[str]) -> None:
+        for name in finished:
+            self.done += 1
+            if self.progress:
+                self.progress(self.done, self.total, name)
+
+    def take(self, name: str, graph: str, got: _Read) -> None:
+        report = self.report
+        if got.problem:
+            report.failed.append((got.path, got.problem))
+        elif got.extraction is None:
+            report.skipped += 1
+        elif got.extraction.header.marking and not self.allow_marked:
+            report.failed.append((got.path, f"marked {got.extraction.header.marking} on its header: not stored (a "
+                                            "store with marked documents answers only to the roles marked and "
+                                            "admin; ingest with --allow-marked to store it)"))
+        else:
+            report.ingested += 1
+            report.warnings += len(got.extraction.warnings)
+            if graph in self.known:  # a changed source: replace its graph in one transaction, after the batch
+                self._replace(name, graph, got)
+            else:
+                self._add(name, graph, got)
+                return  # ticked when its batch is written
+        self.tick([name])
+
+    def _replace(self, name: str, graph: str, got: _Read) -> None:
+        assert got.extraction is not None
+        self.tick(self.pending.commit())
+        before = _nodes_of(self.store, graph)
+        built = build(got.extraction, source_id(name), name, got.digest, self.store.iris, self.vocab,
+                      resolve=self.store.series)
+        self.store.replace_graph(graph, built.ntriples)
+        self.report.replaced.append(graph)
+        update_conflicts(self.store, set(built.nodes) | before)
+        self.report.links_written += built.links
+
+    def _add(self, name: str, graph: str, got: _Read) -> None:
+        assert got.extraction is not None
+        built = build(got.extraction, source_id(name), name, got.digest, self.store.iris, self.vocab,
+                      resolve=self.pending.resolve)
+        self.report.links_written += built.links
+        self.known[graph] = got.digest  # a second path to the same source in one run replaces, not duplicates
+        self.pending.add(built, name)
+        if len(self.pending.built) >= self.batch:
+            self.tick(self.pending.commit())
+
+    def finish(self) -> None:
+        """The last batch written, then the conflicts of everything the batches touched, once."""
+        self.tick(self.pending.commit())
+        self.report.added = self.pending.written
+        if self.pending.touched:
+            update_conflicts(self.store, self.pending.touched)
+            self.store.clear_mark("conflictsStale")
 
 
 ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology.ttl"

@@ -102,7 +102,7 @@ def store_factory(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
 
         def on_oxigraph(folder: Path | None = None) -> Store:
             servers.append(oxigraph_server(tmp_path_factory.mktemp("oxigraph")))
-            return _remote_store(servers[-1].url)
+            return _remote_store(servers[-1].base)
 
         yield on_oxigraph
         for s in servers:

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,18 +60,24 @@ def serve(store: Path | None, **settings: str) -> Server:
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
+    _up(proc, lambda: httpx.get(base + "/", timeout=1).status_code < 500, "the server")
+    return Server(base, proc)
+
+
+def _up(proc: subprocess.Popen[bytes], probe: Callable[[], bool], what: str) -> None:
+    """Wait until `probe` answers true (30 s at most); fail the test with the process's last words."""
     deadline = time.monotonic() + 30
     while True:
         try:
-            if httpx.get(base + "/", timeout=1).status_code < 500:
-                return Server(base, proc)
+            if probe():
+                return
         except httpx.HTTPError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             err = proc.stderr.read().decode() if proc.stderr else ""
             proc.kill()
-            pytest.fail(f"the server did not start: {err[-2000:]}")
-        time.sleep(0.1)
+            pytest.fail(f"{what} did not start: {err[-2000:]}")
+        time.sleep(0.05)
 
 
 # -- SPARQL 1.1 servers a remote store lives on -----------------------------------------------------
@@ -78,39 +85,17 @@ def serve(store: Path | None, **settings: str) -> Server:
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"  # the `oxigraph` package's server binary (dev deps)
 
 
-@dataclass
-class OxigraphServer:
-    url: str
-    proc: subprocess.Popen[bytes]
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-
-def oxigraph_server(folder: Path) -> OxigraphServer:
-    """`oxigraph serve` on a free loopback port over a data folder of its own."""
+def oxigraph_server(folder: Path) -> Server:
+    """`oxigraph serve` on a free loopback port over a data folder of its own (its URL is `base`)."""
     if not OXIGRAPH.exists():
         pytest.skip("the oxigraph server binary is not installed (pip install oxigraph: in the dev dependencies)")
     port = free_port()
     proc = subprocess.Popen([str(OXIGRAPH), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(url + "/query", params={"query": "ASK {}"}, timeout=1)
-            return OxigraphServer(url, proc)
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            err = proc.stderr.read().decode() if proc.stderr else ""
-            proc.kill()
-            pytest.fail(f"oxigraph serve did not start: {err[-2000:]}")
-        time.sleep(0.05)
+    _up(proc, lambda: httpx.get(url + "/query", params={"query": "ASK {}"}, timeout=1).status_code == 200,
+        "oxigraph serve")
+    return Server(url, proc)
 
 
 def virtuoso_started(folder: Path, max_rows: int = 100_000_000) -> Any:

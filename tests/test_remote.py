@@ -30,7 +30,7 @@ def remote(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str,
     """The VANBAN_STORE_* settings of an empty store on a server of each kind."""
     if request.param == "oxigraph-server":
         server = oxigraph_server(tmp_path / "oxigraph")
-        yield {"VANBAN_STORE_URL": server.url}
+        yield {"VANBAN_STORE_URL": server.base}
         server.stop()
         return
     from conftest import _remote_store
@@ -118,3 +118,35 @@ def test_an_answer_the_server_cuts_short_is_an_error_not_a_silent_loss(tmp_path:
         assert store.count("?d a vb:Document", "d") == 16
         with pytest.raises(StoreError, match="ResultSetMaxRows"):
             list(store.quads())  # 1,100 quads
+
+
+@pytest.mark.parametrize(("remote", "query", "update"), [
+    (Remote("http://h:7878"), "http://h:7878/query", "http://h:7878/update"),
+    (Remote("http://h:7878/"), "http://h:7878/query", "http://h:7878/update"),
+    (Remote("https://h/oxigraph"), "https://h/oxigraph/query", "https://h/oxigraph/update"),
+    (Remote("http://h:8890/sparql"), "http://h:8890/sparql", "http://h:8890/sparql"),
+    (Remote("http://h:8890/sparql", user="u", auth="digest"), "http://h:8890/sparql", "http://h:8890/sparql-auth"),
+    (Remote("http://h:7200/repositories/vb", query_path="/repositories/vb",  # GraphDB
+            update_path="/repositories/vb/statements"),
+     "http://h:7200/repositories/vb", "http://h:7200/repositories/vb/statements"),
+    (Remote("http://h:9999", query_path="/q", update_path="/u"), "http://h:9999/q", "http://h:9999/u"),
+])
+def test_endpoints_from_the_store_url(remote: Remote, query: str, update: str) -> None:
+    assert remote.endpoints() == (query, update)
+
+
+@pytest.mark.parametrize("url", ["ftp://h/x", "http://", "h:7878", "file:///srv/store"])
+def test_a_store_url_that_is_no_http_endpoint_is_refused(url: str) -> None:
+    from graph.errors import StoreError
+
+    with pytest.raises(StoreError, match="not a store URL"):
+        Remote(url).endpoints()
+
+
+def test_remote_settings_come_from_the_environment() -> None:
+    from graph.store import home_for, remote_from_env
+
+    r = remote_from_env("http://h:8890/sparql", {"VANBAN_STORE_USER": "dba", "VANBAN_STORE_PASSWORD": "pw",
+                                                  "VANBAN_STORE_AUTH": "digest", "VANBAN_STORE_POLL": "0.5"})
+    assert (r.user, r.password, r.auth, r.poll, r.timeout) == ("dba", "pw", "digest", 0.5, 60.0)
+    assert home_for("http://h:8890/sparql") != home_for("http://h:7878") == home_for("http://h:7878/")
