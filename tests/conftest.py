@@ -119,6 +119,18 @@ def where(store: Store) -> Path | Any:
     return store.remote if isinstance(store, RemoteStore) else store.path
 
 
+def lapsed(location: Path | Any) -> Path | Any:
+    """The same store, opened after the lease of any pending write has run out (a remote store's marks
+    belong to their writer for `lease` seconds; the embedded store has one writer and no lease)."""
+    import dataclasses
+    import time
+
+    if isinstance(location, Path):
+        return location
+    time.sleep(0.6)
+    return dataclasses.replace(location, lease=0.5)
+
+
 def reopen(location: Path | Any) -> Store:
     """The store at `location` opened again, as another process (or the next run) opens it."""
     from graph.store import RemoteStore

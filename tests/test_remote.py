@@ -150,3 +150,25 @@ def test_remote_settings_come_from_the_environment() -> None:
                                                   "VANBAN_STORE_AUTH": "digest", "VANBAN_STORE_POLL": "0.5"})
     assert (r.user, r.password, r.auth, r.poll, r.timeout) == ("dba", "pw", "digest", 0.5, 60.0)
     assert home_for("http://h:8890/sparql") != home_for("http://h:7878") == home_for("http://h:7878/")
+
+
+def test_a_batch_in_flight_is_left_alone_by_another_process_opening_the_store(tmp_path: Path) -> None:
+    """Several processes write a remote store: one that opens it while another's batch is pending must
+    not drop that batch; a mark older than the lease is a writer that died, and is dropped."""
+    server = oxigraph_server(tmp_path / "oxigraph")
+    try:
+        writer = RemoteStore(Remote(server.base))
+        g = writer.iris.graph("in-flight")
+        writer.mark_pending([g])
+        writer.update_derived(f"INSERT DATA {{ GRAPH <{g}> {{ <{g}> <urn:x:p> 1 }} }}")  # part of the batch
+        other = RemoteStore(Remote(server.base))
+        assert other.recovered == [] and g in other.named_graphs()
+        writer.update_derived(  # as if that writer had died long ago
+            f"DELETE {{ GRAPH ?m {{ <{g}> ?p ?t }} }} INSERT {{ GRAPH ?m {{ <{g}> ?p "
+            '"2000-01-01T00:00:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime> } } '
+            f"WHERE {{ GRAPH ?m {{ <{g}> ?p ?t }} }}")
+        later = RemoteStore(Remote(server.base))
+        assert later.recovered == [g] and g not in later.named_graphs()
+        assert next(later.quads(None, None, None, later.meta_graph), None) is None  # marks and lease gone
+    finally:
+        server.stop()

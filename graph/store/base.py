@@ -5,8 +5,10 @@ server).
 One named graph per source file. Replacing a source's claims is one SPARQL update (`DROP SILENT GRAPH
 …; INSERT DATA { GRAPH … }` with a new write stamp), applied in one transaction. A batch of new sources
 is guarded by intent marks where the engine writes it in more than one step: its graphs are recorded as
-pending in one transaction before the write and cleared in one after it, and opening the store drops
-any graph still pending. Either way, after a crash a source is wholly in the store or not at all. The
+pending (since when) in one transaction before the write and cleared in one after it, and opening the
+store drops any graph still pending — at once where one process writes, after a lease where several do
+(another may be writing that batch right now). Either way, after a crash a source is wholly in the
+store or not at all. The
 write stamp, the marks and the graph model live in the store's own meta graph, so that every process
 that opens the store (several API servers, ingest jobs) reads the same. The default graph of every
 query is the union of the named graphs.
@@ -18,6 +20,7 @@ import time
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +49,7 @@ PREFIXES = {
 }
 SPARQL_PREFIXES = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
 QUAD_FORMATS = (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS)
+XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
 
 def _nt(term: Any) -> str:
@@ -71,6 +75,7 @@ class Store(ABC):
     recovered: list[str]
     location: str  # for messages: the folder or the URL
     poll: float | None = None  # seconds the stamp is trusted for (None: only this process writes)
+    lease: float = 0.0  # seconds a pending mark belongs to a writer still at work (0: only this process writes)
 
     def _start(self) -> None:
         self._known: dict[str, Any] = {}
@@ -139,10 +144,18 @@ class Store(ABC):
             raise StoreError(f"cannot write {len(graphs)} source graphs: {e}") from None
 
     def _unmark(self, graphs: list[str]) -> str:
-        return f"DELETE DATA {{ GRAPH <{self.meta_graph}> {{ {self._marks(graphs)} }} }} ;\n" + self._new_stamp()
+        """The update that ends a bulk write: its marks gone, a new stamp."""
+        return self._drop_marks(graphs) + " ;\n" + self._new_stamp()
+
+    def _drop_marks(self, graphs: list[str]) -> str:
+        m, values = self.meta_graph, " ".join(f"<{g}>" for g in graphs)
+        return (f"DELETE {{ GRAPH <{m}> {{ <{m}> <{VB}pending> ?g . ?g <{VB}pendingSince> ?t }} }} "
+                f"WHERE {{ VALUES ?g {{ {values} }} GRAPH <{m}> {{ <{m}> <{VB}pending> ?g "
+                f"OPTIONAL {{ ?g <{VB}pendingSince> ?t }} }} }}")
 
     def mark_pending(self, graphs: list[str]) -> None:
-        """Step one of a bulk write: the graphs recorded as pending, the stamp removed (one transaction)."""
+        """Step one of a bulk write: the graphs recorded as pending since now, the stamp removed (one
+        transaction)."""
         m = self.meta_graph
         self._update(f"DELETE WHERE {{ GRAPH <{m}> {{ <{m}> <{VB}stamp> ?s }} }} ;\n"
                      f"INSERT DATA {{ GRAPH <{m}> {{ {self._marks(graphs)} }} }}")
@@ -160,8 +173,9 @@ class Store(ABC):
         self._update(f"DELETE WHERE {{ GRAPH <{m}> {{ <{m}> <{VB}{name}> ?x }} }}")
 
     def _marks(self, graphs: list[str]) -> str:
-        m = self.meta_graph
-        return " ".join(f"<{m}> <{VB}pending> <{g}> ." for g in graphs)
+        m, now = self.meta_graph, datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return " ".join(f"<{m}> <{VB}pending> <{g}> . <{g}> <{VB}pendingSince> \"{now}\"^^<{XSD_DATETIME}> ."
+                        for g in graphs)
 
     def _first(self, subject: str, predicate: str) -> ox.Quad | None:
         """The first quad of the meta graph with this subject and predicate."""
@@ -193,10 +207,24 @@ class Store(ABC):
         m = self.meta_graph
         pending = [q.object.value for q in self.quads(ox.NamedNode(m), VB + "pending", None, m)
                    if isinstance(q.object, ox.NamedNode)]
-        for g in pending:
-            self._update(f"DROP SILENT GRAPH <{g}> ;\n"
-                         f"DELETE DATA {{ GRAPH <{m}> {{ <{m}> <{VB}pending> <{g}> }} }}")
-        return pending
+        abandoned = [g for g in pending if self._abandoned(g)]
+        for g in abandoned:
+            self._update(f"DROP SILENT GRAPH <{g}> ;\n{self._drop_marks([g])}")
+        return abandoned
+
+    def _abandoned(self, graph: str) -> bool:
+        """Whether a pending graph's writer is gone: always where only this process writes; on a shared
+        store, once its mark is older than the lease (another process may be writing it right now)."""
+        if not self.lease:
+            return True
+        since = self._first(graph, VB + "pendingSince")
+        if since is None or not isinstance(since.object, ox.Literal):
+            return True
+        try:
+            when = datetime.fromisoformat(since.object.value.replace("Z", "+00:00"))
+        except ValueError:
+            return True
+        return (datetime.now(UTC) - when).total_seconds() > self.lease
 
     def replace_graph(self, graph: str, ntriples: str) -> None:
         """Put these triples (N-Triples text) in place of whatever `graph` held, in one transaction

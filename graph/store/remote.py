@@ -53,6 +53,7 @@ class Remote:
     token: str | None = None  # a bearer token, for servers behind a proxy that wants one
     timeout: float = 60.0  # seconds a request may take (a query through /sparql has its own limit)
     poll: float = 1.0  # seconds the write stamp is trusted for
+    lease: float = 600.0  # seconds before a batch left pending by a writer is taken for abandoned (dropped)
 
     def endpoints(self) -> tuple[str, str]:
         parts = urlsplit(self.url.rstrip("/"))
@@ -133,7 +134,7 @@ class RemoteStore(Store):
         self.iris = iris or Iris()
         self.location = remote.url
         self.read_only = False
-        self.poll = remote.poll
+        self.poll, self.lease = remote.poll, remote.lease
         self._query_url, self._update_url = remote.endpoints()
         self._start()
         auth: httpx.Auth | None = None
