@@ -25,6 +25,9 @@ class Settings(BaseSettings):
                                          "URL does not say it (default: /query, or the URL's /sparql)")
     store_update_path: str | None = Field(None, description="the remote store's update endpoint path "
                                           "(default: /update, or /sparql; /sparql-auth with digest)")
+    store_data_path: str = Field("auto", description="where the remote store takes N-Quads POSTed to add to its "
+                                 "dataset (auto: /store on a server root, as Oxigraph server; empty: SPARQL "
+                                 "Update only)")
     store_user: str | None = Field(None, description="user name for the remote store's endpoints")
     store_password: str | None = Field(None, description="password for the remote store's endpoints")
     store_auth: str = Field("basic", description="how the user name is sent: basic or digest (Virtuoso)")
@@ -79,4 +82,4 @@ def remote_of(cfg: Settings) -> Remote | None:
     if not cfg.store_url:
         return None
     return Remote(cfg.store_url, cfg.store_query_path, cfg.store_update_path, cfg.store_user, cfg.store_password,
-                  cfg.store_auth, cfg.store_token, cfg.store_timeout, cfg.store_poll)
+                  cfg.store_auth, cfg.store_token, cfg.store_timeout, cfg.store_poll, data_path=cfg.store_data_path)

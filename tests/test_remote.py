@@ -135,6 +135,19 @@ def test_endpoints_from_the_store_url(remote: Remote, query: str, update: str) -
     assert remote.endpoints() == (query, update)
 
 
+@pytest.mark.parametrize(("remote", "data"), [
+    (Remote("http://h:7878"), "http://h:7878/store"),
+    (Remote("http://h:7878/oxigraph/"), "http://h:7878/oxigraph/store"),
+    (Remote("http://h:8890/sparql"), None),
+    (Remote("http://h:7878", data_path=""), None),
+    (Remote("http://h:7200/repositories/vb", query_path="/repositories/vb"), None),
+    (Remote("http://h:7200/repositories/vb", data_path="/repositories/vb/statements"),
+     "http://h:7200/repositories/vb/statements"),
+])
+def test_where_n_quads_are_posted(remote: Remote, data: str | None) -> None:
+    assert remote.data_endpoint() == data
+
+
 @pytest.mark.parametrize("url", ["ftp://h/x", "http://", "h:7878", "file:///srv/store"])
 def test_a_store_url_that_is_no_http_endpoint_is_refused(url: str) -> None:
     from graph.errors import StoreError
@@ -172,3 +185,12 @@ def test_a_batch_in_flight_is_left_alone_by_another_process_opening_the_store(tm
         assert next(later.quads(None, None, None, later.meta_graph), None) is None  # marks and lease gone
     finally:
         server.stop()
+
+
+def test_a_store_url_nobody_answers_is_one_clear_error() -> None:
+    from servers import free_port
+
+    from graph.errors import StoreError
+
+    with pytest.raises(StoreError, match=r"cannot reach the store at http://127\.0\.0\.1:\d+: .*refused"):
+        RemoteStore(Remote(f"http://127.0.0.1:{free_port()}", timeout=5))

@@ -54,6 +54,7 @@ class Remote:
     timeout: float = 60.0  # seconds a request may take (a query through /sparql has its own limit)
     poll: float = 1.0  # seconds the write stamp is trusted for
     lease: float = 600.0  # seconds before a batch left pending by a writer is taken for abandoned (dropped)
+    data_path: str = "auto"  # where N-Quads are POSTed to add to the dataset ("": never; auto: /store on a root)
 
     def endpoints(self) -> tuple[str, str]:
         parts = urlsplit(self.url.rstrip("/"))
@@ -69,10 +70,22 @@ class Remote:
         return (urlunsplit((parts.scheme, parts.netloc, query, "", "")),
                 urlunsplit((parts.scheme, parts.netloc, update, "", "")))
 
+    def data_endpoint(self) -> str | None:
+        """Where N-Quads may be POSTed to add them to the dataset (Oxigraph server's `/store`, the Graph
+        Store Protocol's endpoint taking a whole dataset): a bulk write is one parse on the server instead
+        of a SPARQL update built and parsed. None: writes go through SPARQL Update only."""
+        parts = urlsplit(self.url.rstrip("/"))
+        if self.data_path == "auto":
+            if parts.path.endswith("/sparql") or self.query_path or self.update_path:
+                return None
+            return urlunsplit((parts.scheme, parts.netloc, parts.path + "/store", "", ""))
+        return urlunsplit((parts.scheme, parts.netloc, self.data_path, "", "")) if self.data_path else None
+
 
 ENV = {"query_path": "VANBAN_STORE_QUERY_PATH", "update_path": "VANBAN_STORE_UPDATE_PATH",
        "user": "VANBAN_STORE_USER", "password": "VANBAN_STORE_PASSWORD", "auth": "VANBAN_STORE_AUTH",
-       "token": "VANBAN_STORE_TOKEN", "timeout": "VANBAN_STORE_TIMEOUT", "poll": "VANBAN_STORE_POLL"}
+       "token": "VANBAN_STORE_TOKEN", "timeout": "VANBAN_STORE_TIMEOUT", "poll": "VANBAN_STORE_POLL",
+       "data_path": "VANBAN_STORE_DATA_PATH"}
 
 
 def remote_from_env(url: str, environ: Mapping[str, str] | None = None) -> Remote:
@@ -81,7 +94,7 @@ def remote_from_env(url: str, environ: Mapping[str, str] | None = None) -> Remot
     env = os.environ if environ is None else environ
     given: dict[str, Any] = {}
     for name, var in ENV.items():
-        if env.get(var):
+        if var in env and (env[var] or name == "data_path"):
             given[name] = float(env[var]) if name in ("timeout", "poll") else env[var]
     return Remote(url, **given)
 
@@ -116,6 +129,22 @@ class _Stream:
         return out
 
 
+def _line_chunks(path: Path, size: int) -> Iterator[bytes]:
+    """A file in chunks of about `size` bytes, each ending at a line's end (N-Quads is a line a quad)."""
+    with path.open("rb") as f:
+        rest = b""
+        while block := f.read(size):
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            if cut == 0:
+                rest = block
+                continue
+            rest = block[cut:]
+            yield block[:cut]
+        if rest:
+            yield rest
+
+
 def _boolean(solutions: ox.QuerySolutions) -> ox.QueryBoolean:
     """An ASK answered as a one-column SELECT (Virtuoso's `__ASK_RETVAL`: a row of 1 for true) as the
     boolean it is."""
@@ -136,6 +165,7 @@ class RemoteStore(Store):
         self.read_only = False
         self.poll, self.lease = remote.poll, remote.lease
         self._query_url, self._update_url = remote.endpoints()
+        self._data_url = remote.data_endpoint()
         self._start()
         auth: httpx.Auth | None = None
         if remote.user is not None:
@@ -146,18 +176,20 @@ class RemoteStore(Store):
         self._graphs = self.iris.base + "/"
         try:
             self.recovered = self._recover()
-        except httpx.HTTPError as e:
-            raise StoreError(f"cannot reach the store at {remote.url}: {e}") from None
+        except (OSError, SyntaxError) as e:  # (what _post makes of a refused connection or a bad endpoint)
+            raise StoreError(f"cannot open the store at {remote.url}: {e}") from None
 
     def close(self) -> None:
         self._http.close()
 
     # -- the protocol ----------------------------------------------------------------------------
 
-    def _post(self, url: str, data: Mapping[str, str | list[str]], accept: str | None, timeout: float | None = None,
-              stream: bool = False) -> httpx.Response:
+    def _post(self, url: str, data: Mapping[str, str | list[str]] | None, accept: str | None,
+              timeout: float | None = None, stream: bool = False, nquads: bytes | None = None) -> httpx.Response:
         headers = {"accept": accept} if accept else {}
-        request = self._http.build_request("POST", url, data=data, headers=headers,
+        if nquads is not None:
+            headers["content-type"] = "application/n-quads"
+        request = self._http.build_request("POST", url, data=data, content=nquads, headers=headers,
                                            timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT)
         try:
             response = self._http.send(request, stream=stream)
@@ -186,8 +218,12 @@ class RemoteStore(Store):
         try:
             self._post(self._update_url, {"update": prologue + sparql}, None).close()
         finally:
-            self._known.clear()
-            self._checked = 0.0
+            self._forget()
+
+    def _forget(self) -> None:
+        """After a write: nothing read of the store is trusted, the stamp is read again at once."""
+        self._known.clear()
+        self._checked = 0.0
 
     def _ask(self, sparql: str, union: bool, data: dict[str, list[str]] | None = None,
              timeout: float | None = None) -> Any:
@@ -290,9 +326,22 @@ class RemoteStore(Store):
         if by_graph:
             yield "INSERT DATA {\n" + "\n".join(quads_to_insert(g, qs) for g, qs in by_graph.items()) + "\n}"
 
+    def _add_nquads(self, data: bytes) -> None:
+        """N-Quads added to the dataset in one POST to the data endpoint."""
+        assert self._data_url is not None
+        try:
+            self._post(self._data_url, None, None, nquads=data).close()
+        finally:
+            self._forget()
+
     def _write_new(self, graphs: list[str], nquads: str) -> None:
-        """One request where it fits (the marks and the data in one transaction), else a request per
-        batch, the marks cleared and the stamp moved by the last."""
+        """The quads POSTed as N-Quads where the server takes them, then the marks cleared with a new
+        stamp; else SPARQL: one request where it fits (the marks and the data in one transaction), else
+        a request per batch, the marks cleared and the stamp moved by the last."""
+        if self._data_url is not None:
+            self._add_nquads(nquads.encode())
+            self._update(self._unmark(graphs))
+            return
         batches = list(self._insert_batches(iter(ox.parse(nquads.encode(), format=ox.RdfFormat.N_QUADS))))
         for batch in batches[:-1]:
             self._update(batch)
@@ -307,6 +356,10 @@ class RemoteStore(Store):
         self.set_mark("loading")
         for path in paths:
             try:
+                if self._data_url is not None:
+                    for chunk in _line_chunks(path, BATCH_BYTES * 4):
+                        self._add_nquads(chunk)
+                    continue
                 for batch in self._insert_batches(iter(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))):
                     self._update(batch)
             except (SyntaxError, OSError, InputError) as e:
