@@ -18,7 +18,6 @@ results to the store in file order, as a local ingest does.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections import deque
 from collections.abc import Iterator
@@ -28,8 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, VanbanError
-from .extract import extract_reading
-from .read import ReadLimits, printable, read, read_file
+from .read import ReadLimits, printable, read_file
 
 AHEAD = 8  # tasks in flight per worker beyond the one being written
 
@@ -47,21 +45,11 @@ class Task:
 
 def run_task(task: Task) -> Any:
     """What a worker does with one file: the same reading and extraction as a local ingest (a `_Read`)."""
-    from .ingest import _Read  # (the worker imports vanban once; this is its one entry point)
+    from .ingest import _read_and_extract_now, extract_bytes  # (the worker's one entry into vanban)
 
-    try:
-        data = task.data if task.data is not None else read_file(Path(task.location or task.path), task.limits)
-        digest = hashlib.sha256(data).hexdigest()
-        if digest == task.known_hash:
-            return _Read(task.path, digest)
-        reading = read(data, task.path, task.limits)
-        from .vocab import load
-
-        return _Read(task.path, digest, extraction=extract_reading(reading, task.path, load()))
-    except InputError as e:
-        return _Read(printable(task.path), problem=e.problem)
-    except VanbanError as e:
-        return _Read(printable(task.path), problem=str(e))
+    if task.data is not None:
+        return extract_bytes(task.path, task.data, task.known_hash, None, task.limits)
+    return _read_and_extract_now(task.path, task.known_hash, None, task.limits, None, task.location)
 
 
 class ClusterError(VanbanError):

@@ -166,9 +166,20 @@ def _read_and_extract(path: str, known_hash: str | None, vocab: Vocabulary | Non
 
 
 def _read_and_extract_now(path: str, known_hash: str | None, vocab: Vocabulary | None,
-                          limits: ReadLimits | None, on_page: PageProgress | None) -> _Read:
+                          limits: ReadLimits | None, on_page: PageProgress | None,
+                          location: str | None = None) -> _Read:
+    """The file at `location` (default: `path`) read and extracted, or skipped when its hash is known."""
     try:
-        data = read_file(Path(path), limits)
+        return extract_bytes(path, read_file(Path(location or path), limits), known_hash, vocab, limits, on_page)
+    except InputError as e:
+        return _Read(printable(path), problem=e.problem)
+
+
+def extract_bytes(path: str, data: bytes, known_hash: str | None, vocab: Vocabulary | None = None,
+                  limits: ReadLimits | None = None, on_page: PageProgress | None = None) -> _Read:
+    """What becomes of a file's bytes (named `path`): unchanged (its hash is known), extracted, or a
+    problem — the same in a local worker process and in a task on a cluster."""
+    try:
         digest = hashlib.sha256(data).hexdigest()
         if digest == known_hash:
             return _Read(path, digest)

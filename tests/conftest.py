@@ -63,7 +63,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield v.endpoint
 
 
-def _remote_store(url: str, **settings: Any) -> Store:
+def emptied_remote_store(url: str, **settings: Any) -> Store:
     """A store on the server at `url`, emptied first of every vanban graph (a Virtuoso shared by the
     session holds what an earlier module left, marks included, which the store would refuse to open)."""
     import httpx
@@ -102,14 +102,14 @@ def store_factory(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
 
         def on_oxigraph(folder: Path | None = None) -> Store:
             servers.append(oxigraph_server(tmp_path_factory.mktemp("oxigraph")))
-            return _remote_store(servers[-1].base)
+            return emptied_remote_store(servers[-1].base)
 
         yield on_oxigraph
         for s in servers:
             s.stop()
         return
     endpoint = request.getfixturevalue("virtuoso")
-    yield lambda folder=None: _remote_store(endpoint, user="dba", password="dba", auth="digest")
+    yield lambda folder=None: emptied_remote_store(endpoint, user="dba", password="dba", auth="digest")
 
 
 def where(store: Store) -> Path | Any:

@@ -33,10 +33,10 @@ def remote(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str,
         yield {"VANBAN_STORE_URL": server.base}
         server.stop()
         return
-    from conftest import _remote_store
+    from conftest import emptied_remote_store
 
     endpoint = request.getfixturevalue("virtuoso")
-    _remote_store(endpoint, user="dba", password="dba", auth="digest").close()  # emptied
+    emptied_remote_store(endpoint, user="dba", password="dba", auth="digest").close()  # emptied
     yield {"VANBAN_STORE_URL": endpoint, "VANBAN_STORE_USER": "dba", "VANBAN_STORE_PASSWORD": "dba",
            "VANBAN_STORE_AUTH": "digest"}
 

@@ -105,8 +105,13 @@ class Store(ABC):
         """Write the quads of new graphs, with the marks cleared and a new stamp at the end."""
 
     @abstractmethod
-    def load_nquads(self, paths: list[Path]) -> None:
-        """Bulk-load N-Quads files into this empty store."""
+    def _load_file(self, path: Path) -> None:
+        """One N-Quads file into the store, as fast as the engine takes it (not atomic); SyntaxError for a
+        malformed file, OSError for one that cannot be read."""
+
+    @abstractmethod
+    def _clear(self) -> None:
+        """Every vanban graph gone (a bulk load that failed)."""
 
     @abstractmethod
     def dump(self, fmt: ox.RdfFormat, graph: str | None = None, output: Any = None) -> bytes | None:
@@ -197,6 +202,30 @@ class Store(ABC):
 
     def is_empty(self) -> bool:
         return next(self.quads(), None) is None
+
+    def load_nquads(self, paths: list[Path]) -> None:
+        """Bulk-load N-Quads files into this empty store.
+
+        A `vb:loading` mark stays in the meta graph while the files load: a store whose load was cut
+        short refuses to open (rather than answer from part of the data). A malformed file empties
+        the store again and raises an InputError naming it."""
+        from ..errors import InputError
+
+        if not self.is_empty():
+            raise StoreError(f"cannot bulk-load into {self.location}: it is not empty "
+                             "(bulk loads build a new store; ingest adds to one)")
+        self.set_mark("loading")
+        for path in paths:
+            try:
+                self._load_file(path)
+            except (SyntaxError, OSError, InputError) as e:
+                self._clear()
+                self._known.clear()
+                problem = (f"not valid N-Quads: {e}" if isinstance(e, SyntaxError)
+                           else f"cannot load: {getattr(e, 'strerror', None) or e}")
+                raise InputError(str(path), problem) from None
+        self.clear_mark("loading")
+        self._update(self._new_stamp())
 
     def _recover(self) -> list[str]:
         """Drop the graphs of a bulk write that did not finish (see add_sources); refuse a store whose

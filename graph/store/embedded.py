@@ -14,7 +14,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import InputError, QueryError, StoreError
+from ..errors import QueryError, StoreError
 from ..identity import Iris
 from .base import PREFIXES, Store
 
@@ -68,29 +68,11 @@ class GraphStore(Store):
         finally:
             self._known.clear()
 
-    def load_nquads(self, paths: list[Path]) -> None:
-        """Bulk-load N-Quads files into this empty store (Oxigraph's parallel loader, not atomic).
+    def _load_file(self, path: Path) -> None:
+        self.ox.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)  # (the parallel loader)
 
-        A `vb:loading` mark stays in the meta graph while the files load: a store whose load was cut
-        short refuses to open (rather than answer from part of the data). A malformed file empties
-        the store again and raises an InputError naming it."""
-        if not self.is_empty():
-            raise StoreError(f"cannot bulk-load into {self.location}: it is not empty "
-                             "(bulk loads build a new store; ingest adds to one)")
-        self.set_mark("loading")
-        for path in paths:
-            try:
-                self.ox.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-            except SyntaxError as e:
-                self.ox.clear()
-                self._known.clear()
-                raise InputError(str(path), f"not valid N-Quads: {e}") from None
-            except OSError as e:
-                self.ox.clear()
-                self._known.clear()
-                raise InputError(str(path), f"cannot load: {e.strerror or e}") from None
-        self.clear_mark("loading")
-        self._update(self._new_stamp())
+    def _clear(self) -> None:
+        self.ox.clear()
 
     def flush(self) -> None:
         if self.path is not None and not self.read_only:

@@ -347,28 +347,18 @@ class RemoteStore(Store):
             self._update(batch)
         self._update((batches[-1] + " ;\n" if batches else "") + self._unmark(graphs))
 
-    def load_nquads(self, paths: list[Path]) -> None:
-        """N-Quads files into this empty store, a request per few megabytes, under a `vb:loading` mark (a
-        load cut short leaves a store that refuses to open); a malformed file empties it again."""
-        if not self.is_empty():
-            raise StoreError(f"cannot bulk-load into {self.location}: it is not empty (it holds vanban graphs; "
-                             "bulk loads build a new store; ingest adds to one)")
-        self.set_mark("loading")
-        for path in paths:
-            try:
-                if self._data_url is not None:
-                    for chunk in _line_chunks(path, BATCH_BYTES * 4):
-                        self._add_nquads(chunk)
-                    continue
-                for batch in self._insert_batches(iter(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))):
-                    self._update(batch)
-            except (SyntaxError, OSError, InputError) as e:
-                for g in self.named_graphs():
-                    self._update(f"DROP SILENT GRAPH <{g}>")
-                reason = f"not valid N-Quads: {e}" if isinstance(e, SyntaxError) else f"cannot load: {e}"
-                raise InputError(str(path), reason) from None
-        self.clear_mark("loading")
-        self._update(self._new_stamp())
+    def _load_file(self, path: Path) -> None:
+        """A request per few megabytes: N-Quads POSTed where the server takes them, else INSERT DATA."""
+        if self._data_url is not None:
+            for chunk in _line_chunks(path, BATCH_BYTES * 4):
+                self._add_nquads(chunk)
+            return
+        for batch in self._insert_batches(iter(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))):
+            self._update(batch)
+
+    def _clear(self) -> None:
+        for g in self.named_graphs():
+            self._update(f"DROP SILENT GRAPH <{g}>")
 
     # -- dumps -----------------------------------------------------------------------------------
 
