@@ -6,9 +6,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +21,20 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from graph.errors import VanbanError
 from graph.identity import Iris
 from graph.lineage import LineageIndex
 from graph.query_pool import QueryPool
 from graph.service import Indexes, announce, withdraw
 from graph.store import Store, open_store
+from graph.validity import refresh_validity_graph
 
 from . import admin, errors, pages, rest, sparql
 from .security import SecurityHeaders, authorize
 from .settings import Settings, get_settings, remote_of
 
 STATIC = Path(__file__).parent / "static"
+log = logging.getLogger("vanban")
 DOCS_PAGE = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><title>vanban — API</title>
 <link rel="stylesheet" href="/static/vendor/swagger-ui-5.35.0.css"></head>
@@ -37,6 +42,36 @@ DOCS_PAGE = """<!doctype html>
 <script src="/static/vendor/swagger-ui-5.35.0-bundle.js"></script>
 <script src="/static/docs-0.1.0.js"></script></body></html>
 """
+
+
+async def refresh_validity(app: FastAPI, today: date | None = None) -> bool:
+    """The derived validity graph brought to `today` if it was written as of another day (as the one
+    writer: under the write lock, with the lineage index of the store as it stands). A store that refuses
+    the write is logged, not fatal: SPARQL then says the statuses of the day the graph names."""
+    async with app.state.write_lock:
+        store: Store = app.state.store
+        idx: LineageIndex = app.state.lineage
+        if idx.stamp != store.stamp():
+            idx = app.state.lineage = await asyncio.to_thread(LineageIndex.open, store, app.state.indexes.lineage)
+        try:
+            return await asyncio.to_thread(refresh_validity_graph, store, idx, today)
+        except VanbanError as e:
+            log.warning("the validity graph stays as it was: %s", e)
+            return False
+
+
+def _until_tomorrow(now: Callable[[], datetime] = datetime.now) -> float:
+    """Seconds from now to just after the next local midnight."""
+    t = now()
+    return (datetime.combine(t.date() + timedelta(days=1), datetime.min.time()) - t).total_seconds() + 1
+
+
+async def keep_validity_current(app: FastAPI, longest: float = 3600) -> None:
+    """At start and after every local midnight (looked at least hourly: a clock that jumps is caught within
+    the hour), the validity graph as of the day: an expiry between two ingests shows in SPARQL that day."""
+    while True:
+        await refresh_validity(app)
+        await asyncio.sleep(min(longest, _until_tomorrow()))
 
 
 class VanbanApp(FastAPI):
@@ -69,9 +104,13 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         if cfg.query_processes and opened.path is not None:
             app.state.query_pool = QueryPool(opened.path, opened.iris.base, cfg.max_concurrent_queries,
                                              cfg.query_memory_mb * 2**20)
+        days = asyncio.create_task(keep_validity_current(app))
         try:
             yield
         finally:
+            days.cancel()
+            with suppress(asyncio.CancelledError):
+                await days
             if opened.path is not None and cfg.serve_url:
                 withdraw(opened.path)
             if app.state.query_pool is not None:

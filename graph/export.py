@@ -136,8 +136,8 @@ def _store_rdf(store: Store, fmt: str, cache: Path | None) -> Iterator[bytes]:
     """The whole store, streamed as Oxigraph writes it (the engine's pace: about 20 MB/s of N-Quads on
     one core), and kept for the store's stamp so that the next export of the same state goes at disk
     speed. Memory stays flat whatever the store's size (a national store is GB of N-Quads)."""
-    stamp = store.stamp()  # read before the dump: what is kept is at least as new as its name says
-    kept = cache / f"{stamp}.{FORMATS[fmt].extension}" if cache is not None and stamp else None
+    state = store.state()  # read before the dump: what is kept is at least as new as its name says
+    kept = cache / f"{state}.{FORMATS[fmt].extension}" if cache is not None and store.stamp() else None
     if kept is not None and kept.is_file():
         yield from _read(kept)
         return

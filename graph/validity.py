@@ -127,10 +127,12 @@ def stated_dates(store: Store, iri: str) -> dict[str, list[str]]:
     return found
 
 
-def validity(index: LineageIndex, key: str, at: date | None = None, store: Store | None = None) -> dict[str, Any]:
+def validity(index: LineageIndex, key: str, at: date | None = None, store: Store | None = None,
+             today: date | None = None) -> dict[str, Any]:
     """The status of a document (as of `at`, or today) and every act on it, each with its evidence; an
     act by a document dated after `at` is listed as later. With a store, the document's own effective
-    dates count too: past its end it has expired, before its start it is not yet in force."""
+    dates count too: past its end it has expired, before its start it is not yet in force (`today`: the
+    day those are measured against when no `at` is given; the machine's by default)."""
     n = find(index, key)
     own = _date_of(index, n)
     counted: list[dict[str, Any]] = []
@@ -141,7 +143,7 @@ def validity(index: LineageIndex, key: str, at: date | None = None, store: Store
                "date": when.isoformat() if when else None, "evidence": list(act.quotes)}
         (later if at is not None and when is not None and when > at else counted).append(row)
     stated = stated_dates(store, index.nodes.columns["iri"][n]) if store is not None else {}
-    status = _status(counted, own, at, stated)
+    status = _status(counted, own, at, stated, today)
     return {"document": summary(index, n), "status": status, "at": at.isoformat() if at else None,
             **{k: (v[0] if len(v) == 1 else v or None) for k, v in stated.items()},
             "dates_conflict": any(len(v) > 1 for v in stated.values()),
@@ -152,14 +154,15 @@ def validity(index: LineageIndex, key: str, at: date | None = None, store: Store
             "known": bool(counted or later)}
 
 
-def _status(acts: list[dict[str, Any]], own: date | None, at: date | None, stated: dict[str, list[str]]) -> str:
+def _status(acts: list[dict[str, Any]], own: date | None, at: date | None, stated: dict[str, list[str]],
+            today: date | None = None) -> str:
     """The strongest of: not yet issued, an act on it, its own end passed, its own start not reached."""
     if at is not None and own is not None and own > at:
         return "not_yet_issued"
     statuses = [_STATUS[(r["relation"], r["partial"])] for r in acts]
     if any(s in ("repealed", "replaced") for s in statuses):
         return min(statuses, key=STATUS_ORDER.index)
-    day = (at or date.today()).isoformat()
+    day = (at or today or date.today()).isoformat()
     if stated.get("effective_until") and min(stated["effective_until"]) < day:
         return "expired"
     if stated.get("effective_from") and max(stated["effective_from"]) > day:
@@ -183,6 +186,7 @@ def acted_on(index: LineageIndex, relations: tuple[str, ...] = ("replaces", "rep
 
 ELI = "http://data.europa.eu/eli/ontology#"
 VB = "https://w3id.org/vanban/ontology#"
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 _IN_FORCE = {"in_force": "InForce-inForce", "amended": "InForce-inForce", "corrected": "InForce-inForce",
              "partly_replaced": "InForce-partiallyInForce", "partly_repealed": "InForce-partiallyInForce",
              "not_yet_in_force": "InForce-notInForce", "not_yet_issued": "InForce-notInForce",
@@ -199,20 +203,41 @@ def with_dates(store: Store) -> list[str]:
         "SELECT DISTINCT ?d WHERE { VALUES ?p { vb:effectiveFrom vb:effectiveUntil } ?d ?p ?v }")]
 
 
-def write_validity_graph(store: Store, index: LineageIndex) -> int:
+def write_validity_graph(store: Store, index: LineageIndex, today: date | None = None) -> int:
     """The derived validity graph, rewritten in one transaction: for every document something acts on or
-    that gives itself dates, `vb:validityStatus` and ELI's `eli:in_force`, as of the day it is written
-    (SPARQL sees statuses; the REST route answers as of any date). Returns how many documents."""
+    that gives itself dates, `vb:validityStatus` and ELI's `eli:in_force`, as of `today` (the machine's
+    day unless given), which the graph states (`vb:statusAsOf`). SPARQL sees statuses as of that day;
+    the REST route answers as of any date; `refresh_validity_graph` rewrites it when the day moves.
+    Returns how many documents."""
+    day = today or date.today()
     keys = index.nodes.columns["key"]
     todo = set(acted_on(index, ACTS))
     todo |= {n for d in with_dates(store) if (n := index.ids.get(d)) is not None}
-    lines = []
+    graph = store.iris.validity_graph
+    lines = [f'<{graph}> <{VB}statusAsOf> "{day.isoformat()}"^^<{XSD_DATE}> .']
     for n in sorted(todo):
-        got = validity(index, keys[n], None, store)
+        got = validity(index, keys[n], None, store, day)
         iri = index.nodes.columns["iri"][n]
         lines.append(f"<{iri}> <{VB}validityStatus> <{status_iri(got['status'])}> ; "
                      f"<{ELI}in_force> <{ELI}{_IN_FORCE[got['status']]}> .")
+    store.update_derived(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{ {' '.join(lines)} }} }}")
+    return len(lines) - 1
+
+
+def validity_as_of(store: Store) -> date | None:
+    """The day the derived validity graph was written as of (None: no such graph yet)."""
     graph = store.iris.validity_graph
-    insert = f" ; INSERT DATA {{ GRAPH <{graph}> {{ {' '.join(lines)} }} }}" if lines else ""  # (Virtuoso
-    store.update_derived(f"DROP SILENT GRAPH <{graph}>{insert}")  # refuses an empty INSERT DATA)
-    return len(lines)
+    for row in store.rows(f"SELECT ?d WHERE {{ GRAPH <{graph}> {{ <{graph}> vb:statusAsOf ?d }} }}"):
+        return date.fromisoformat(row["d"])
+    return None
+
+
+def refresh_validity_graph(store: Store, index: LineageIndex, today: date | None = None) -> bool:
+    """Rewrite the validity graph if it was written as of another day than `today`: an expiry or a
+    start of force passes between ingests, and SPARQL should say so the next day, not at the next write.
+    Returns whether it rewrote."""
+    day = today or date.today()
+    if validity_as_of(store) == day:
+        return False
+    write_validity_graph(store, index, day)
+    return True

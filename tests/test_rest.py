@@ -290,14 +290,17 @@ def test_exports_are_streamed_and_limited(store: GraphStore) -> None:
 def test_a_whole_graph_export_is_kept_for_the_stamp(tmp_path: Path) -> None:
     """The second export of one state is the file the first one kept (named by the stamp); a write makes
     a new one, and the file of the older state goes; an export cut short keeps nothing."""
+    from datetime import date
+
     from graph.export import cache_folder, export
+    from graph.validity import write_validity_graph
 
     s = GraphStore(tmp_path / "store")
     ingest([ROOT / "data" / "documents"], s)
     idx, cache = LineageIndex.open(s, None), cache_folder(s)
     assert cache == tmp_path / "store.exports"
     first = b"".join(export(s, idx, "nq", cache=cache))
-    kept = cache / f"{s.stamp()}.nq"
+    kept = cache / f"{s.state()}.nq"
     assert first == s.dump(ox.RdfFormat.N_QUADS) and kept.read_bytes() == first
     kept.write_bytes(b"# what the cache holds\n")  # proof that the next export reads the file
     assert b"".join(export(s, idx, "nq", cache=cache)) == b"# what the cache holds\n"
@@ -305,11 +308,16 @@ def test_a_whole_graph_export_is_kept_for_the_stamp(tmp_path: Path) -> None:
     ingest([tmp_path / "x.txt"], s)
     again = b"".join(export(s, idx, "nq", cache=cache))
     assert again == s.dump(ox.RdfFormat.N_QUADS) != first
-    assert sorted(p.name for p in cache.iterdir()) == [f"{s.stamp()}.nq"]
+    assert sorted(p.name for p in cache.iterdir()) == [f"{s.state()}.nq"]
     chunks = export(s, idx, "ttl", cache=cache)
     next(chunks)
     chunks.close()  # type: ignore[attr-defined]
-    assert sorted(p.name for p in cache.iterdir()) == [f"{s.stamp()}.nq"]
+    assert sorted(p.name for p in cache.iterdir()) == [f"{s.state()}.nq"]
+    stamp, state = s.stamp(), s.state()
+    write_validity_graph(s, LineageIndex.open(s, None), date(2099, 1, 1))  # a derived graph moves, not the stamp
+    assert s.stamp() == stamp and s.state() != state
+    assert b"".join(export(s, idx, "nq", cache=cache)) == s.dump(ox.RdfFormat.N_QUADS)
+    assert sorted(p.name for p in cache.iterdir()) == [f"{s.state()}.nq"]
 
 
 def test_a_piped_writer_stops_when_its_reader_does() -> None:

@@ -13,7 +13,15 @@ from fastapi.testclient import TestClient
 from graph.ingest import ingest
 from graph.lineage import REL_ID, LineageIndex, Node
 from graph.store import GraphStore
-from graph.validity import is_partial, validity
+from graph.validity import (
+    STATUS_ORDER,
+    is_partial,
+    refresh_validity_graph,
+    status_iri,
+    validity,
+    validity_as_of,
+    write_validity_graph,
+)
 from graph.vocab import load
 
 B = "https://w3id.org/vanban/doc/"
@@ -164,8 +172,70 @@ def test_the_derived_validity_graph_is_queryable_in_sparql(tmp_path: Path) -> No
     ontology = rdflib.Graph().parse(Path(__file__).resolve().parent.parent / "ontology.ttl")
     declared = {str(s) for s in ontology.subjects(rdflib.RDF.type, None)}
     for r in store.rows("SELECT DISTINCT ?p ?o WHERE { GRAPH <https://w3id.org/vanban/graph/derived/validity> "
-                        "{ ?d ?p ?o } }"):
+                        "{ ?d ?p ?o FILTER(isIRI(?o)) } }"):
         assert r["p"] in declared and (r["o"] in declared or r["o"].startswith("http://data.europa.eu/eli/"))
+    statuses = {str(s) for s in ontology.subjects(rdflib.namespace.SKOS.inScheme, None)}
+    assert {status_iri(s) for s in (*STATUS_ORDER, "expired", "not_yet_in_force", "not_yet_issued")} <= statuses
+
+
+LASTING = ("ỦY BAN NHÂN DÂN TỈNH LAI CHÂU\nSố 30/KH-UBND\nLai Châu, ngày 5 tháng 1 năm 2024\nKẾ HOẠCH\n"
+           "về chuyển đổi số\nThực hiện Nghị quyết số 02-NQ/TW ngày 12/6/2021 của Bộ Chính trị.\n"
+           "Kế hoạch này có hiệu lực từ ngày 01/02/2024 đến hết ngày 31/12/2025.\n")
+
+
+def _sparql_status(store: GraphStore) -> tuple[str, str | None]:
+    graph = "https://w3id.org/vanban/graph/derived/validity"
+    status = [r["s"].rsplit("#status-", 1)[1] for r in store.rows(
+        f"SELECT ?s WHERE {{ GRAPH <{graph}> {{ <{B}lai-chau/ubnd/kh/2024/30> vb:validityStatus ?s }} }}")]
+    as_of = validity_as_of(store)
+    return (status[0] if status else "none"), (as_of.isoformat() if as_of else None)
+
+
+def test_the_validity_graph_moves_with_the_day(tmp_path: Path) -> None:
+    """The derived graph states the day its statuses hold for; rewritten as of a later day, a plan past
+    the end it gives itself is expired in SPARQL, before its start not yet in force; the same day again
+    writes nothing."""
+    (tmp_path / "kh.txt").write_text(LASTING, encoding="utf-8")
+    store = GraphStore()
+    ingest([tmp_path / "kh.txt"], store)
+    idx = LineageIndex.open(store, None)
+    assert write_validity_graph(store, idx, date(2024, 1, 20)) == 1
+    assert _sparql_status(store) == ("not-yet-in-force", "2024-01-20")
+    assert refresh_validity_graph(store, idx, date(2025, 6, 1))
+    assert _sparql_status(store) == ("in-force", "2025-06-01")
+    state = store.state()
+    assert not refresh_validity_graph(store, idx, date(2025, 6, 1)) and store.state() == state
+    assert refresh_validity_graph(store, idx, date(2026, 1, 1))
+    assert _sparql_status(store) == ("expired", "2026-01-01") and store.state() != state
+
+
+def test_the_server_brings_the_validity_graph_to_today(tmp_path: Path) -> None:
+    """A graph written as of an earlier day (the server was down over the expiry) is rewritten as of the
+    machine's day when the server starts, and by the daily step after that."""
+    import asyncio
+
+    from api.app import create_app, refresh_validity
+    from api.settings import Settings
+
+    (tmp_path / "kh.txt").write_text(LASTING, encoding="utf-8")
+    store = GraphStore(tmp_path / "store")
+    ingest([tmp_path / "kh.txt"], store)
+    write_validity_graph(store, LineageIndex.open(store, None), date(2025, 6, 1))
+    assert _sparql_status(store) == ("in-force", "2025-06-01")
+    app = create_app(Settings(store=None, query_processes=0), store)
+    with TestClient(app) as client:
+        for _ in range(100):  # the first refresh runs beside the first requests
+            if validity_as_of(store) == date.today():
+                break
+            asyncio.run(asyncio.sleep(0.05))
+        assert _sparql_status(store) == ("expired", date.today().isoformat())
+        sparql = client.post("/sparql", data={"query": (
+            "PREFIX vb: <https://w3id.org/vanban/ontology#> SELECT ?d WHERE { GRAPH ?g { ?g vb:statusAsOf ?d } }")},
+            headers={"Accept": "application/sparql-results+json"})
+        assert sparql.json()["results"]["bindings"][0]["d"]["value"] == date.today().isoformat()
+        assert client.portal.call(refresh_validity, app, date(2025, 6, 1))  # type: ignore[union-attr]
+        assert _sparql_status(store) == ("in-force", "2025-06-01")
+        assert not client.portal.call(refresh_validity, app, date(2025, 6, 1))  # type: ignore[union-attr]
 
 
 def test_sources_disagreeing_on_when_a_document_takes_effect_are_a_conflict(tmp_path: Path) -> None:

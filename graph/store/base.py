@@ -278,10 +278,13 @@ class Store(ABC):
             raise QueryError(f"the update failed: {e}") from None
 
     def update_derived(self, sparql: str) -> None:
-        """Rewrite a derived graph (the conflicts), in one transaction. The stamp stays: it tells indexes
-        built from the source graphs whether those changed, and these did not."""
+        """Rewrite a derived graph (the conflicts, the validity), in one transaction. The stamp stays: it
+        tells indexes built from the source graphs whether those changed, and these did not; the derived
+        stamp moves instead (what keeps whole-graph exports asks `state`)."""
+        m = self.meta_graph
         try:
-            self._update(sparql)
+            self._update(f"{sparql} ;\nDELETE WHERE {{ GRAPH <{m}> {{ <{m}> <{VB}derivedStamp> ?s }} }} ;\n"
+                         f'INSERT DATA {{ GRAPH <{m}> {{ <{m}> <{VB}derivedStamp> "{uuid.uuid4().hex}" }} }}')
         except (OSError, SyntaxError) as e:
             raise StoreError(f"cannot write a derived graph: {e}") from None
 
@@ -343,6 +346,14 @@ class Store(ABC):
         if "stamp" not in kept:
             kept["stamp"] = self._read_stamp()
         return str(kept["stamp"])
+
+    def state(self) -> str:
+        """The whole store's state, derived graphs included (the stamp and the derived stamp, read now):
+        a kept export of the whole graph is good for one state, since a derived graph (the validity,
+        rewritten when the day changes) moves without the stamp."""
+        q = self._first(self.meta_graph, VB + "derivedStamp")
+        derived = "" if q is None else q.object.value if isinstance(q.object, ox.Literal) else str(q.object)
+        return f"{self.stamp()}-{derived}" if derived else self.stamp()
 
     def holds_marked(self) -> bool:
         """Whether any source carries a security marking (MẬT, TỐI MẬT, …): one index probe per write."""
