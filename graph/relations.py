@@ -110,6 +110,20 @@ class _Layout:
         return bisect.bisect_right(self.line_starts, pos) - 1
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What deciding one text's mentions shares: the folded text, its cues and mentions, and the
+    decisions made so far (with the cue each decided mention is an object of)."""
+
+    folded: str
+    vocab: Vocabulary
+    cues: list[CueHit]
+    mentions: list[Mention]
+    order: _Order
+    decisions: list[Decision]
+    governed_by: list[int | None]
+
+
 def decide(src: Source, vocab: Vocabulary, mentions: list[Mention]) -> list[Decision]:
     """One decision per mention (same order)."""
     work, folded = src.work, src.fold
@@ -117,9 +131,7 @@ def decide(src: Source, vocab: Vocabulary, mentions: list[Mention]) -> list[Deci
     cue_starts = [c.start for c in cues]
     layout = _Layout.of(work)
     para_cue = _paragraph_cues(src, cues, layout, mentions)
-    decisions: list[Decision] = []
-    governed_by: list[int | None] = []  # index of the cue each mention is an object of
-    order = _Order.of(mentions)
+    r = _Reading(folded, vocab, cues, mentions, _Order.of(mentions), [], [])
 
     for k, m in enumerate(mentions):
         line = layout.line_of(m.start)
@@ -127,7 +139,7 @@ def decide(src: Source, vocab: Vocabulary, mentions: list[Mention]) -> list[Deci
         para = para_cue.get(line)
         in_basis = para is not None and para.relation == "based_on"
         clause_cues = _last_cues(cues, cue_starts, clause, m.item_start, in_basis)
-        before = order.before(k, clause, m.item_start)
+        before = r.order.before(k, clause, m.item_start)
         decision: Decision | None = None
         gov: int | None = None
         if clause_cues:
@@ -137,64 +149,123 @@ def decide(src: Source, vocab: Vocabulary, mentions: list[Mention]) -> list[Deci
             )
             sibling = None
             if not is_object:
-                sibling = _sibling(mentions, k, before, folded, governed_by, ci)
+                sibling = _sibling(mentions, k, before, folded, r.governed_by, ci)
                 is_object = sibling is not None
             if is_object:
                 gov = ci
-                if hit.cue.role in ("cites", "locator"):
-                    # "được sửa đổi … tại X", "Bãi bỏ khoản 3 … kèm theo X": a tại/theo/kèm theo that
-                    # only locates the object of an acting cue before it is no cue of its own
-                    behind = _acting_before(clause_cues, ci, folded)
-                    hit = behind if behind else hit
-                if hit.cue.role == "locator":
-                    acting = _acting_behind(cues, clause_cues, order, ci, folded)
-                    hit = acting if acting else hit
-                if sibling is not None and decisions[sibling].link_from is not None:
-                    d = decisions[sibling]
-                    decision = Decision("cites", d.link_from, d.link_relation, d.passive, "1-list")
-                elif sibling is not None:
-                    decision = Decision(decisions[sibling].relation, rule="2-list")
-                else:
-                    holders = order.ending_by(before, hit.start)
-                    if holders and hit.cue.role == "acting" and _other_item(
-                            folded, mentions[holders[-1]].end, hit.start, vocab):
-                        # "Kế hoạch số 9 về thực hiện NQ 56 và Kế hoạch của BTV Tỉnh ủy về triển khai
-                        # NQ 78": the cue describes the next item of the list, which is no citation
-                        decision = Decision("cites", rule="1-other-item")
-                    elif holders and hit.cue.role != "acting":
-                        decision = Decision("cites", rule="1-cites")
-                    elif holders:
-                        decision = Decision(
-                            "cites", holders[-1], hit.cue.relation, hit.cue.passive, "1-nested"
-                        )
-                    elif hit.cue.role in ("blocker", "locator"):
-                        decision = Decision("cites", rule="2-" + hit.cue.role)
-                    elif _GENERIC_HOLDER.search(folded, clause, hit.start):
-                        # "các văn bản của tỉnh hướng dẫn thực hiện Thông tư …": the cue describes a
-                        # document that is no citation
-                        decision = Decision("cites", rule="1-generic")
-                    else:
-                        decision = Decision(hit.cue.relation, rule="2")
+                decision = _as_object(r, k, ci, clause_cues, sibling, before, clause)
         if decision is None:
-            sib = _sibling(mentions, k, before, folded, governed_by, None)
+            sib = _sibling(mentions, k, before, folded, r.governed_by, None)
             if sib is not None:
-                d = decisions[sib]
-                decision = Decision(d.relation, d.link_from, d.link_relation, d.passive, "2-list")
-                gov = governed_by[sib]
+                decision, gov = _continuing(r, k, sib, "2-list")
             elif not clause_cues or clause == layout.line_starts[line]:
-                prev = _list_across_semicolon(mentions, k, clause, work, layout, order)
+                prev = _list_across_semicolon(mentions, k, clause, work, layout, r.order)
                 if prev is not None:
-                    d = decisions[prev]
-                    decision = Decision(d.relation, d.link_from, d.link_relation, d.passive, "2-list;")
-                    gov = governed_by[prev]
+                    decision, gov = _continuing(r, k, prev, "2-list;")
         if decision is None:
             if para is not None and para.role == "acting":
                 decision = Decision(para.relation, rule="3")
             else:
                 decision = Decision("cites", rule="4")
-        decisions.append(decision)
-        governed_by.append(gov)
-    return decisions
+        r.decisions.append(decision)
+        r.governed_by.append(gov)
+    return r.decisions
+
+
+def _as_object(r: _Reading, k: int, ci: int, clause_cues: list[tuple[int, CueHit]], sibling: int | None,
+               before: Sequence[int], clause: int) -> Decision:
+    """The decision for mention k as an object of cue ci (or of the list a sibling began under it)."""
+    hit = r.cues[ci]
+    if hit.cue.role in ("cites", "locator"):
+        # "được sửa đổi … tại X", "Bãi bỏ khoản 3 … kèm theo X": a tại/theo/kèm theo that
+        # only locates the object of an acting cue before it is no cue of its own
+        behind = _acting_before(clause_cues, ci, r.folded)
+        hit = behind if behind else hit
+    if hit.cue.role == "locator":
+        acting = _acting_behind(r.cues, clause_cues, r.order, ci, r.folded)
+        hit = acting if acting else hit
+    if sibling is not None and r.decisions[sibling].link_from is not None:
+        return _continuing(r, k, sibling, "1-list")[0]
+    if sibling is not None:
+        return Decision(r.decisions[sibling].relation, rule="2-list")
+    holders = r.order.ending_by(before, hit.start)
+    if holders and hit.cue.role == "acting":
+        return _held(r, k, holders[-1], hit)
+    if holders:
+        return Decision("cites", rule="1-cites")
+    if hit.cue.role in ("blocker", "locator"):
+        return Decision("cites", rule="2-" + hit.cue.role)
+    if _GENERIC_HOLDER.search(r.folded, clause, hit.start):
+        # "các văn bản của tỉnh hướng dẫn thực hiện Thông tư …": the cue describes a
+        # document that is no citation
+        return Decision("cites", rule="1-generic")
+    return Decision(hit.cue.relation, rule="2")
+
+
+# "… thay thế Thông tư số 57/2007/TT-BTC ngày 11/6/2007 và thay thế mục II Thông tư số 127 …": an active
+# cue right after an object's date and issuer, joined by `và`, is a second verb of the same subject (a
+# comma is not enough: "Hướng dẫn số 41 ngày … của Ban Tổ chức Trung ương, hướng dẫn thực hiện …"
+# describes the guide; nor a passive cue: "Luật … ngày 25/6/2015 và được sửa đổi … tại Luật …")
+_COORDINATED = re.compile(r"[ ,]*(?<!\w)và(?:[ ]+(?:đồng thời|cũng))?[ ]*")
+
+
+def _held(r: _Reading, k: int, h: int, hit: CueHit) -> Decision:
+    """Mention k after an acting cue that follows a cited document h: the cue is in h's description
+    (rule 1: h → k), unless the list moved on to an item named by kind only, the cue is a second verb
+    of the subject that governs h (`… thay thế A ngày … và thay thế B`), or h could not act on k
+    because k is the later document (then the cue is the document's own, as rule 2 reads it)."""
+    m, held = r.mentions[k], r.mentions[h]
+    if _other_item(r.folded, held.end, hit.start, r.vocab):
+        # "Kế hoạch số 9 về thực hiện NQ 56 và Kế hoạch của BTV Tỉnh ủy về triển khai
+        # NQ 78": the cue describes the next item of the list, which is no citation
+        return Decision("cites", rule="1-other-item")
+    if _second_verb(r, h, hit):
+        prior = r.decisions[h]
+        if prior.link_from is None:
+            return Decision(hit.cue.relation, rule="2-and")
+        h = prior.link_from  # "A sửa đổi B ngày … và thay thế C": A replaces C
+        held = r.mentions[h]
+    actor, target = (m, held) if hit.cue.passive else (held, m)
+    if _later(target, actor):
+        return Decision(hit.cue.relation, rule="2-later")  # rule 1 cannot hold: rule 2's reading
+    return Decision("cites", h, hit.cue.relation, hit.cue.passive, "1-nested")
+
+
+def _second_verb(r: _Reading, h: int, hit: CueHit) -> bool:
+    """Whether an active cue after document h is joined by `và` to the active verb h is an object of."""
+    held, prior, gov = r.mentions[h], r.decisions[h], r.governed_by[h]
+    if hit.cue.passive or gov is None or held.tail_end > hit.start:
+        return False
+    if not _COORDINATED.fullmatch(r.folded, held.tail_end, hit.start):
+        return False
+    if prior.link_from is not None:
+        return not prior.passive and prior.link_relation not in (None, "cites")
+    verb = r.cues[gov].cue
+    return verb.role == "acting" and not verb.passive and prior.relation == verb.relation
+
+
+def _continuing(r: _Reading, k: int, j: int, rule: str) -> tuple[Decision, int | None]:
+    """Mention k continues the list of mention j: its decision (and governing cue) is j's — but when
+    j is the object of a document A (A → j), and k was issued after A, A cannot act on k: the list k
+    continues is that of the outermost document of the chain (`Căn cứ …; Thông tư 45/2006 sửa đổi
+    Thông tư 63/2002 … và Thông tư 97/2006 ngày 16/10/2006`: 97 is a basis like 45, not amended by it)."""
+    d = r.decisions[j]
+    if d.link_from is not None:
+        actor, target = (r.mentions[k], r.mentions[d.link_from]) if d.passive else (
+            r.mentions[d.link_from], r.mentions[k])
+        if _later(target, actor):
+            while d.link_from is not None:  # the list of the outermost document: "Căn cứ A; B sửa đổi C
+                j = d.link_from             # hướng dẫn D, E" — E is a basis like A and B
+                d = r.decisions[j]
+    return Decision(d.relation, d.link_from, d.link_relation, d.passive, rule), r.governed_by[j]
+
+
+def _later(target: Mention, actor: Mention) -> bool:
+    """Whether `target` was issued after `actor` (by their dates, else their years), so that `actor`
+    cannot implement, guide or act on it: every link runs from a document to an earlier one."""
+    if target.date and actor.date:
+        return target.date > actor.date
+    return target.year is not None and actor.year is not None and target.year > actor.year
 
 
 FILLER_REACH = 400  # characters between a cue and its object that can be filler words at all

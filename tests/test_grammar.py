@@ -126,6 +126,51 @@ RELATION_CASES = [
         {"12/CT-TTg": ["implements"], "08-CT/TU": ["implements"], "44-KH/TU": ["implements"]},
         set(),
     ),
+    (  # a second verb of the document itself, joined by `và` after the first object's date
+        "Quyết định này thay thế Quyết định số 15/2010/QĐ-UBND ngày 02/3/2010 và bãi bỏ Điều 3 Quyết định số "
+        "40/2012/QĐ-UBND ngày 05/9/2012 của Ủy ban nhân dân tỉnh.",
+        {"15/2010/QĐ-UBND": ["replaces"], "40/2012/QĐ-UBND": ["repeals"]},
+        set(),
+    ),
+    (  # … and of a cited document: A amends B and replaces C
+        "Căn cứ Nghị định số 20/2015/NĐ-CP ngày 14/02/2015 của Chính phủ sửa đổi Nghị định số 12/2009/NĐ-CP "
+        "ngày 12/02/2009 và thay thế Nghị định số 83/2009/NĐ-CP ngày 15/10/2009;",
+        {"20/2015/NĐ-CP": ["based_on"], "12/2009/NĐ-CP": ["cites"], "83/2009/NĐ-CP": ["cites"]},
+        {("20/2015/NĐ-CP", "12/2009/NĐ-CP", "amends"), ("20/2015/NĐ-CP", "83/2009/NĐ-CP", "replaces")},
+    ),
+    (  # a comma then a verb describes the document before it; `và được …` (passive) too
+        "Thực hiện Hướng dẫn số 41-HD/BTCTW ngày 13/4/2005 của Ban Tổ chức Trung ương, hướng dẫn thực hiện "
+        "Quy định số 127-QĐ/TW ngày 03/11/2004 của Ban Bí thư.",
+        {"41-HD/BTCTW": ["implements"], "127-QĐ/TW": ["cites"]},
+        {("41-HD/BTCTW", "127-QĐ/TW", "guides")},
+    ),
+    (
+        "Căn cứ Luật Bầu cử số 85/2015/QH13, ngày 25/6/2015 và được sửa đổi, bổ sung một số điều tại Luật số "
+        "83/2025/QH15, ngày 24/6/2025;",
+        {"85/2015/QH13": ["based_on"], "83/2025/QH15": ["cites"]},
+        {("83/2025/QH15", "85/2015/QH13", "amends")},
+    ),
+    (  # a document cannot act on a later one: the item after the nested list is the outer list's
+        "Căn cứ Nghị định số 57/2002/NĐ-CP ngày 03/6/2002 của Chính phủ; Thông tư số 45/2006/TT-BTC ngày "
+        "25/5/2006 của Bộ Tài chính sửa đổi, bổ sung Thông tư số 63/2002/TT-BTC ngày 24/7/2002 và Thông tư "
+        "số 97/2006/TT-BTC ngày 16/10/2006 của Bộ Tài chính;",
+        {"57/2002/NĐ-CP": ["based_on"], "45/2006/TT-BTC": ["based_on"], "63/2002/TT-BTC": ["cites"],
+         "97/2006/TT-BTC": ["based_on"]},
+        {("45/2006/TT-BTC", "63/2002/TT-BTC", "amends")},
+    ),
+    (  # … while an earlier one in the same place is the nested list's
+        "Căn cứ Thông tư số 45/2006/TT-BTC ngày 25/5/2006 của Bộ Tài chính sửa đổi, bổ sung Thông tư số "
+        "63/2002/TT-BTC ngày 24/7/2002 và Thông tư số 97/2004/TT-BTC ngày 16/10/2004;",
+        {"45/2006/TT-BTC": ["based_on"], "63/2002/TT-BTC": ["cites"], "97/2004/TT-BTC": ["cites"]},
+        {("45/2006/TT-BTC", "63/2002/TT-BTC", "amends"), ("45/2006/TT-BTC", "97/2004/TT-BTC", "amends")},
+    ),
+    (  # a later document is no object of an earlier one's description: the cue is the document's own
+        "Sau 03 năm thực hiện Quyết định số 131/2006/QĐ-UBND ngày 01/9/2006 của Ủy ban nhân dân thành phố "
+        "về phê duyệt Chương trình giai đoạn 2006 - 2010 và hơn 2 năm thực hiện Quyết định số 17/2007/QĐ-UBND "
+        "ngày 05/02/2007 của Ủy ban nhân dân thành phố.",
+        {"131/2006/QĐ-UBND": ["implements"], "17/2007/QĐ-UBND": ["implements"]},
+        set(),
+    ),
 ]
 
 
