@@ -46,8 +46,8 @@ _OBJECT_START = re.compile(
 _WEAK = frozenset({"bổ sung", "sửa đổi", "thực hiện", "triển khai", "hướng dẫn"})
 _PINPOINTED = re.compile(rf"{PINPOINT}|một số|nội dung|quy định", re.IGNORECASE)
 _GENERIC_HOLDER = re.compile(
-    r"(?<!\w)(?:dự thảo[ ]+\w+|(?:các|những|một số|mọi)[ ]+(?:văn bản|quyết định|nghị quyết|chỉ thị|thông tư|kế hoạch|"
-    r"hướng dẫn|chương trình|quy định|nghị định|công văn)|văn bản)(?![ ]*(?:này|số)(?!\w))(?!\w)"
+    r"(?<!\w)(?:(?:dự|soạn) thảo[ ]+\w+|(?:các|những|một số|mọi)[ ]+(?:văn bản|quyết định|nghị quyết|chỉ thị|"
+    r"thông tư|kế hoạch|hướng dẫn|chương trình|quy định|nghị định|công văn)|văn bản)(?![ ]*(?:này|số)(?!\w))(?!\w)"
 )
 _SEPARATOR_END = re.compile(r"(?:,|;|(?<!\w)và|(?<!\w)hoặc|(?<!\w)cùng)[ ]*(?:(?:các|với)[ ]*)?$")
 _CLAUSE_END = re.compile(r"[;\n]|\.(?=[ ]|$)|:(?=[ ]*[+•\-–][ ])|(?<=[ ])[+•](?=[ ])")

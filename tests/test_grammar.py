@@ -164,6 +164,12 @@ RELATION_CASES = [
         {"45/2006/TT-BTC": ["based_on"], "63/2002/TT-BTC": ["cites"], "97/2004/TT-BTC": ["cites"]},
         {("45/2006/TT-BTC", "63/2002/TT-BTC", "amends"), ("45/2006/TT-BTC", "97/2004/TT-BTC", "amends")},
     ),
+    (  # a document still to be drafted is no citation: what its description replaces is not replaced yet
+        "Soạn thảo Quyết định của Thủ tướng Chính phủ ban hành Quy chế xúc tiến thương mại quốc gia (thay thế "
+        "Quy chế ban hành kèm theo Quyết định số 279/2005/QĐ-TTg ngày 03/11/2005).",
+        {"279/2005/QĐ-TTg": ["cites"]},
+        set(),
+    ),
     (  # a later document is no object of an earlier one's description: the cue is the document's own
         "Sau 03 năm thực hiện Quyết định số 131/2006/QĐ-UBND ngày 01/9/2006 của Ủy ban nhân dân thành phố "
         "về phê duyệt Chương trình giai đoạn 2006 - 2010 và hơn 2 năm thực hiện Quyết định số 17/2007/QĐ-UBND "
