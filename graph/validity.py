@@ -21,7 +21,7 @@ from .documents import find, summary
 from .errors import QueryError
 from .lineage import REL_ID, RELATIONS, LineageIndex
 from .store import Store
-from .text import strip_marks
+from .text import fold
 from .vocab import load
 
 ACTS = ("repeals", "replaces", "amends", "corrects")
@@ -52,20 +52,21 @@ def parse_at(value: str | None) -> date | None:
 
 @lru_cache(maxsize=1)
 def _partial_words() -> re.Pattern[str]:
-    words = sorted((strip_marks(w) for w, _ in load().partial_acts), key=len, reverse=True)
+    # with their marks: without them "phần" (a part) would be "phân" ("phân cấp"), "mục" (an item) "mức"
+    words = sorted((fold(w) for w, _ in load().partial_acts), key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b") if words else re.compile(r"(?!)")
 
 
 @lru_cache(maxsize=1)
 def _cues() -> re.Pattern[str]:
-    phrases = sorted({strip_marks(c.phrase) for c in load().cues if c.relation in ACTS}, key=len, reverse=True)
+    phrases = sorted({fold(c.phrase) for c in load().cues if c.relation in ACTS}, key=len, reverse=True)
     return re.compile("|".join(re.escape(p) for p in phrases)) if phrases else re.compile(r"(?!)")
 
 
 def is_partial(sentence: str, target: str) -> bool:
     """Whether the sentence acts on part of `target` (a symbol or a number): a word of validity.toml
     between the last acting cue before the target and the target itself."""
-    text, wanted = strip_marks(sentence), strip_marks(target)
+    text, wanted = fold(sentence), fold(target)
     at = text.find(wanted)
     if at < 0:
         return False
