@@ -13,7 +13,9 @@ resolutions, directives, regulations and conclusions (Bộ Chính trị, Ban Bí
 each term) → Tổng Liên đoàn and ministry guidance → provincial programmes and plans (34 provinces; TU,
 LĐLĐ, MTTQ, UBND) → district and unit plans → grassroots letters. Phrasing varies as in the real
 corpus: Căn cứ preambles, "Thực hiện … thực hiện …" chains, lists sharing a date, Party and state
-symbols, name-only laws, a few conflicting dates and year-less references.
+symbols, name-only laws, a few conflicting dates and year-less references. A few union plans replace or
+amend an earlier plan of their own ("Kế hoạch này thay thế Kế hoạch số …"), some saying when they take
+effect: the validity benchmark has documents to find replaced at every size.
 
 Provinces implement a central document with a lag of their own (log-normal: a median of about ten weeks,
 some a year or more) and about one in ten never does; a document is never dated before what it cites.
@@ -34,7 +36,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-VERSION = 4  # bump when the output changes: bench/run.py keeps corpora and stores by size, seed and version
+VERSION = 5  # bump when the output changes: bench/run.py keeps corpora and stores by size, seed and version
 
 PROVINCES = [
     "Lai Châu", "Điện Biên", "Lào Cai", "Tuyên Quang", "Cao Bằng", "Lạng Sơn", "Thái Nguyên", "Phú Thọ",
@@ -60,6 +62,7 @@ LAWS = ["Luật Công đoàn năm 2024", "Bộ luật Lao động năm 2019", "L
         "Điều lệ Đảng", "Điều lệ Công đoàn Việt Nam"]
 LANDMARK = 0.06  # the share of provincial programmes for the first landmark, implemented for twenty years
 NEVER = 0.1  # the share of provinces that never implement a given central document
+ACTS = 0.04  # the share of union plans that replace (three in four) or amend an earlier plan of their own
 LAG_MEDIAN_DAYS, LAG_SIGMA, LAG_MAX_DAYS = 70, 0.9, 1100
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em", "Vũ Thị Giang"]
 
@@ -188,7 +191,8 @@ def generate(size: int, seed: int = 7) -> Iterator[tuple[Doc, str]]:
             elif kind < 0.6 or base is None:
                 parent = rnd.choice(local[-20:])
                 extra = rnd.choice(guidance[-20:]) if guidance and rnd.random() < 0.5 else None
-                when = _dated(rnd, now, max((c.date for c in (parent, extra) if c), key=_order))
+                acted = _acted(local, parent, rnd)
+                when = _dated(rnd, now, max((c.date for c in (parent, extra, acted) if c), key=_order))
                 doc = Doc(n, f"{number((province, 'ldld', str(when[2])))}/KH-LĐLĐ", "KH", "Kế hoạch",
                           "Ban Thường vụ Liên đoàn Lao động tỉnh", None, province, when, parent.subject)
                 doc.cites.append((parent, "implements"))
@@ -197,6 +201,9 @@ def generate(size: int, seed: int = 7) -> Iterator[tuple[Doc, str]]:
                     doc.cites.append((parent.cites[0][0], "cites"))
                 if extra is not None:
                     doc.cites.append((extra, "based_on"))
+                if acted is not None and acted.symbol != doc.symbol:  # (one symbol a year apart: no reader
+                    relation = "replaces" if rnd.random() < 0.75 else "amends"  # tells its own from the other)
+                    doc.cites.append((acted, relation))
             elif kind < 0.8:
                 parent = rnd.choice(local[-20:])
                 other = rnd.choice(local[-20:])
@@ -232,6 +239,14 @@ def _chainable(parent: Doc) -> bool:
     """Whether a text can say "parent … thực hiện what parent rests on" unambiguously (not where both
     bear the same symbol, a year apart: no reader could tell which mention is which)."""
     return bool(parent.cites) and parent.cites[0][0].symbol != parent.symbol
+
+
+def _acted(local: list[Doc], parent: Doc, rnd: random.Random) -> Doc | None:
+    """Now and then (ACTS), an earlier union plan of the province that a new one replaces or amends."""
+    if rnd.random() >= ACTS:
+        return None
+    plans = [d for d in local[-20:] if d.kind == "KH" and "Liên đoàn" in d.issuer and d is not parent]
+    return rnd.choice(plans) if plans else None
 
 
 def _order(d: tuple[int, int, int]) -> tuple[int, int, int]:
@@ -277,6 +292,12 @@ def _render(doc: Doc, rnd: random.Random) -> str:
             text += f" thực hiện {_ref(chained[c.n], rnd)}"
         text += f" về {c.subject};" if rnd.random() < 0.5 else ";"
         lines += [text, ""]
+    for c, r in doc.cites:
+        if r == "replaces":
+            effect = rnd.choice(["", "có hiệu lực kể từ ngày ký và ", f"có hiệu lực từ ngày {day}/{month}/{year} và "])
+            lines += [f"{doc.kind_name} này {effect}thay thế {_ref(c, rnd)}.", ""]
+        elif r == "amends":
+            lines += [f"Sửa đổi, bổ sung một số nội dung của {_ref(c, rnd)} như sau:", ""]
     lines += [f"{doc.issuer} đề nghị các cấp, các ngành tổ chức triển khai các nội dung sau:", "",
               "1. Tăng cường công tác tuyên truyền, quán triệt các chỉ thị, nghị quyết của Đảng.", "",
               "2. Báo cáo kết quả thực hiện về " + doc.issuer + " trước ngày 15/12/" + str(year) + ".", "",
@@ -323,8 +344,10 @@ def _iso(d: tuple[int, int, int]) -> str:
 
 def perfect_extraction(doc: Light, text: str) -> Any:
     """What a perfect reader takes from the text of `doc`: its header, citations and links."""
+    from graph.effect import effects
     from graph.extract import Citation, Extraction, Link
     from graph.model import Header, Signer
+    from graph.vocab import load
 
     n, symbol, kind, kind_name, issuer, parent, province, date, _, cites, chains = doc
     lines = text.split("\n")
@@ -373,7 +396,7 @@ def perfect_extraction(doc: Light, text: str) -> Any:
         if starts and ends:
             links.append(Link(a, b, "implements", (starts[-1][0], ends[0][1])))
     return Extraction(source=f"docs/{n:07d}.txt", text=text, header=header, citations=tuple(citations),
-                      links=tuple(links), warnings=())
+                      links=tuple(links), warnings=(), effects=effects(text, _iso(date), load()))
 
 
 def graph_of(job: tuple[Light, str]) -> str:
