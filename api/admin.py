@@ -31,9 +31,12 @@ CHUNK = 2**20
 
 
 def uploads_dir(request: Request) -> Path:
-    """Where uploaded files are kept (so that their originals can be downloaded): beside the store."""
-    path = request.app.state.store.home  # (a remote store: this server's own folder for it)
-    folder = Path(str(path) + ".uploads") if path is not None else Path(tempfile.gettempdir()) / "vanban-uploads"
+    """Where uploaded files are kept (so that their originals can be downloaded): the setting's folder
+    (a disk several servers share), else beside the store (a remote store: this server's own folder)."""
+    path = request.app.state.store.home
+    given: Path | None = request.app.state.settings.uploads_dir
+    folder = given if given is not None else Path(str(path) + ".uploads") if path is not None else \
+        Path(tempfile.gettempdir()) / "vanban-uploads"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

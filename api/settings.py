@@ -67,6 +67,9 @@ class Settings(BaseSettings):
                                 "admin token); off: reading is open to whoever reaches the server")
     serve_url: str | None = Field(None, description="the URL this server answers on (set by `vanban serve`): "
                                   "announced beside the store so that the CLI writes through the server")
+    uploads_dir: Path | None = Field(None, description="where uploaded files are kept, so that their originals "
+                                     "download (default: beside the store, or this server's folder for a remote "
+                                     "store); several API servers over one store share it on a common disk")
     upload_max_mb: int = Field(200, description="largest upload one ingest or extract request may carry, in MB")
     upload_max_files: int = Field(1000, description="most files one ingest or extract request may carry")
     cors_origins: list[str] = Field(default_factory=list, description="origins allowed by CORS, e.g. ['*']")

@@ -80,7 +80,12 @@ def _implementers(base: str) -> Any:
 
 
 def test_two_servers_over_one_store_answer_alike_after_an_ingest(remote: dict[str, str], tmp_path: Path) -> None:
-    settings = remote | {"VANBAN_STORE_POLL": "0.2", "VANBAN_ADMIN_TOKEN": "t0k3n"}
+    """Both answer the same implementers within the poll, whoever wrote; a file uploaded to one downloads as
+    the original from the other (their uploads folder on a disk they share)."""
+    from graph.identity import source_id
+
+    settings = remote | {"VANBAN_STORE_POLL": "0.2", "VANBAN_ADMIN_TOKEN": "t0k3n",
+                         "VANBAN_UPLOADS_DIR": str(tmp_path / "shared-uploads")}
     servers = [serve(None, **settings, VANBAN_INDEX_DIR=str(tmp_path / name)) for name in ("a", "b")]
     try:
         assert [_implementers(s.base)[0] for s in servers] == [404, 404]  # nothing in the store yet
@@ -99,6 +104,10 @@ def test_two_servers_over_one_store_answer_alike_after_an_ingest(remote: dict[st
                 break
             time.sleep(0.2)
         assert answers[0] == answers[1] and [i["symbol"] for i in answers[0][1]] == ["12-CTr/TU", "98-CV/ĐĐ"]
+        original = httpx.get(f"{servers[1].base}/sources/{source_id(sent.json()['items'][0]['name'])}/original",
+                             timeout=30)
+        assert original.status_code == 200 and original.content == (SEEDS / "98-CV-DD-2023-LaiChau.txt").read_bytes()
+        assert [p.name for p in (tmp_path / "shared-uploads").iterdir()] == ["98-CV-DD-2023-LaiChau.txt"]
     finally:
         for s in servers:
             s.stop()
