@@ -102,7 +102,8 @@ async def _answer(
     limits = Limits(timeout=settings.query_timeout, row_cap=settings.row_cap)
     accept = request.headers.get("accept")
     if pool is not None:
-        job = Job(query, limits, store.stamp(), accept, fmt, tuple(default_graphs), tuple(named_graphs))
+        # the store's whole state: a worker reopens after a derived graph (conflicts, validity) moved too
+        job = Job(query, limits, store.state(), accept, fmt, tuple(default_graphs), tuple(named_graphs))
         body, media = await pool.answer(job, limits.timeout)
         return Response(content=body, media_type=media)
     return await _in_thread(request, store, settings, query, limits, accept, fmt, default_graphs, named_graphs)

@@ -56,7 +56,7 @@ class Job:
 
     query: str
     limits: Limits
-    stamp: str  # the store's write stamp now: a worker that opened it before another stamp reopens
+    stamp: str  # the store's state now (Store.state): a worker that opened it in another state reopens
     accept: str | None = None
     fmt: str | None = None
     default_graphs: tuple[str, ...] = ()
