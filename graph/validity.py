@@ -219,10 +219,27 @@ def write_validity_graph(store: Store, index: LineageIndex, today: date | None =
     for n in sorted(todo):
         got = validity(index, keys[n], None, store, day)
         iri = index.nodes.columns["iri"][n]
+        ended = no_longer_in_force(got)
         lines.append(f"<{iri}> <{VB}validityStatus> <{status_iri(got['status'])}> ; "
-                     f"<{ELI}in_force> <{ELI}{_IN_FORCE[got['status']]}> .")
+                     f"<{ELI}in_force> <{ELI}{_IN_FORCE[got['status']]}>"
+                     + (f' ; <{ELI}date_no_longer_in_force> "{ended}"^^<{XSD_DATE}> .' if ended else " ."))
     store.update_derived(f"DROP SILENT GRAPH <{graph}> ; INSERT DATA {{ GRAPH <{graph}> {{ {' '.join(lines)} }} }}")
     return len(lines) - 1
+
+
+def no_longer_in_force(found: dict[str, Any]) -> str | None:
+    """The day a document that is no longer in force stopped being so, where the graph knows it: the
+    earliest dated act that replaces or repeals it whole (its own date: an act whose entry into force is
+    stated elsewhere is not looked up here), else the end it gives itself. ELI's
+    `date_no_longer_in_force`."""
+    if found["status"] in ("replaced", "repealed"):
+        dates = [a["date"] for a in found["acts"] if not a["partial"] and a["relation"] in ("replaces", "repeals")
+                 and a["date"]]
+        return min(dates) if dates else None
+    if found["status"] == "expired":
+        until = found.get("effective_until")
+        return min(until) if isinstance(until, list) else until
+    return None
 
 
 def validity_as_of(store: Store) -> date | None:

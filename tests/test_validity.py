@@ -169,6 +169,10 @@ def test_the_derived_validity_graph_is_queryable_in_sparql(tmp_path: Path) -> No
     assert rows["lai-chau/tu/kh/2022/10"] == ("https://w3id.org/vanban/ontology#status-replaced",
                                               "http://data.europa.eu/eli/ontology#InForce-notInForce")
     assert rows["lai-chau/tu/kh/2024/20"][0].endswith("#status-in-force")  # it gives itself a start date
+    ended = {r["d"].rsplit("/doc/", 1)[1]: r["e"] for r in store.rows(
+        "SELECT ?d ?e WHERE { GRAPH <https://w3id.org/vanban/graph/derived/validity> { "
+        "?d <http://data.europa.eu/eli/ontology#date_no_longer_in_force> ?e } }")}
+    assert ended == {"lai-chau/tu/kh/2022/10": "2024-03-05"}  # the day of the plan that replaces it
     ontology = rdflib.Graph().parse(Path(__file__).resolve().parent.parent / "ontology.ttl")
     declared = {str(s) for s in ontology.subjects(rdflib.RDF.type, None)}
     for r in store.rows("SELECT DISTINCT ?p ?o WHERE { GRAPH <https://w3id.org/vanban/graph/derived/validity> "
@@ -207,6 +211,9 @@ def test_the_validity_graph_moves_with_the_day(tmp_path: Path) -> None:
     assert not refresh_validity_graph(store, idx, date(2025, 6, 1)) and store.state() == state
     assert refresh_validity_graph(store, idx, date(2026, 1, 1))
     assert _sparql_status(store) == ("expired", "2026-01-01") and store.state() != state
+    assert [r["e"] for r in store.rows(
+        "SELECT ?e WHERE { GRAPH <https://w3id.org/vanban/graph/derived/validity> { "
+        "?d <http://data.europa.eu/eli/ontology#date_no_longer_in_force> ?e } }")] == ["2025-12-31"]
 
 
 def test_the_server_brings_the_validity_graph_to_today(tmp_path: Path) -> None:
