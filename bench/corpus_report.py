@@ -7,7 +7,8 @@
 
 Every text of ../shared/corpus (real/, next/, seeds/) and every born-digital original of formats/
 (scans too with --scans) is extracted by the working tree and by the base commit; the report lists, per
-file, the citations found or lost, relations and links that changed, and the document fields that did.
+file, the citations found or lost, relations and links that changed, the citations' kind, date and year
+where they changed, and the document fields that did.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ def summarise(corpus: Path, files: list[Path]) -> dict[str, Any]:
             "citations": {c["symbol"] or "~" + (c["title"] or "")[:60]: sorted(c["relations"])
                           for c in ex["citations"]},
             "links": sorted(f"{lk['from']} --{lk['relation']}--> {lk['to']}" for lk in ex["links"]),
+            "fields": {c["symbol"] or "~" + (c["title"] or "")[:60]: [c["kind"], c["date"], c["year"]]
+                       for c in ex["citations"]},
         }
     return out
 
@@ -59,7 +62,7 @@ def summarise(corpus: Path, files: list[Path]) -> dict[str, Any]:
 def compare(base: dict[str, Any], now: dict[str, Any]) -> tuple[list[str], dict[str, int]]:
     lines: list[str] = []
     count = {"gained": 0, "lost": 0, "relations changed": 0, "links gained": 0, "links lost": 0,
-             "document fields changed": 0}
+             "document fields changed": 0, "citation fields changed": 0}
     for key in sorted(set(base) | set(now)):
         a, b = base.get(key, {}), now.get(key, {})
         if a == b:
@@ -82,6 +85,11 @@ def compare(base: dict[str, Any], now: dict[str, Any]) -> tuple[list[str], dict[
         rows += [f"  + link {x}" for x in sorted(lb - la)] + [f"  - link {x}" for x in sorted(la - lb)]
         count["links gained"] += len(lb - la)
         count["links lost"] += len(la - lb)
+        fa, fb = a.get("fields"), b.get("fields")
+        for c in sorted(set(fa or {}) & set(fb or {})):  # (a base older than this field has none)
+            if fa[c] != fb[c]:  # type: ignore[index]
+                rows.append(f"  ~ {c} kind, date, year: {fa[c]} → {fb[c]}")  # type: ignore[index]
+                count["citation fields changed"] += 1
         da, db = a.get("document", {}), b.get("document", {})
         for k in sorted(set(da) | set(db)):
             if da.get(k) != db.get(k):
