@@ -85,9 +85,10 @@ def _kind_word_re(vocab: Vocabulary) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=4)
-def _kind_before_re(vocab: Vocabulary) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Kind word right before a symbol (`Nghị quyết số`), and a law's name before `số` (`Luật Công
-    đoàn số 50/2024/QH15`)."""
+def _kind_before_re(vocab: Vocabulary) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Kind word right before a symbol (`Nghị quyết số`), a law's name before `số` (`Luật Công
+    đoàn số 50/2024/QH15`), and a plural kind word that opens a list after a qualifier (`các Nghị định
+    dưới luật của Hội đồng Chính phủ số: 88/CP, …`)."""
     words = sorted((fold(w.word) for w in vocab.words), key=len, reverse=True)
     alt = "|".join(re.escape(w).replace(r"\ ", "[ ]+") for w in words)
     law = "|".join(re.escape(fold(w)).replace(r"\ ", "[ ]+") for w in _NAMED_KINDS)
@@ -95,6 +96,7 @@ def _kind_before_re(vocab: Vocabulary) -> tuple[re.Pattern[str], re.Pattern[str]
     return (
         re.compile(rf"(?<!\w)(?P<kw>{alt}){_SO}$"),
         re.compile(rf"(?<!\w)(?P<lkw>{law})[ ]+(?P<name>{name_word}(?:[ ]+{name_word}){{0,14}})[ ]+số[ ]*:?[ ]*$"),
+        re.compile(rf"(?<!\w)(?:các|những)[ ]+(?P<kw>{alt})[ ]+(?!số)[^\d;.:()/]{{1,60}}?[ ]+số[ ]*:?[ ]*$"),
     )
 
 
@@ -249,12 +251,12 @@ def _symbol_mentions(src: Source, vocab: Vocabulary, taken: _Spans) -> list[Ment
     symbol_hits: list[tuple[int, int, int, Symbol, str | None, str | None]] = []
     for s, e, sym in find_symbols(work, vocab):
         window = folded[max(0, s - 140) : s]
-        kb = kind_before[0].search(window) or kind_before[1].search(window)
+        kb = kind_before[0].search(window) or kind_before[1].search(window) or kind_before[2].search(window)
         kw_start = s
         kind_word = None
         law_name = None
         if kb:
-            kw_start = s - len(window) + kb.start()
+            kw_start = s - len(window) + (kb.start("kw") if kb.groupdict().get("kw") else kb.start())
             if "kw" in kb.groupdict() and kb.group("kw"):
                 kind_word = work[kw_start : kw_start + len(kb.group("kw"))]
             else:

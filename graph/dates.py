@@ -12,7 +12,8 @@ DATE_PATTERN = rf"(?:{_NUMERIC}|{_WORDS})(?!\d)"
 DATE_RE = re.compile(rf"(?<![\d/.\-]){DATE_PATTERN}", re.IGNORECASE)
 # "ngày …" directly after a citation (optionally "ban hành ngày", "ký ngày", "(ngày …)")
 DATED_RE = re.compile(
-    rf"\s*[,(]?\s*(?:được\s+)?(?:ban\s+hành|ký|thông\s+qua)?\s*ngày\s*:?\s*{DATE_PATTERN}\)?",
+    # a full stop before a lower-case "ngày" is a comma OCR misread ("số 60/CP. ngày 05/7/1994")
+    rf"\s*(?:[,(]|\.(?=\s*(?-i:ngày)))?\s*(?:được\s+)?(?:ban\s+hành|ký|thông\s+qua)?\s*ngày\s*:?\s*{DATE_PATTERN}\)?",
     re.IGNORECASE,
 )
 BLANK_DAY_RE = re.compile(

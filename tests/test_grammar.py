@@ -231,6 +231,11 @@ CITATION_CASES = [
     # the old doubled form: kind, year, kind again and the issuer, kept as written
     ("Bãi bỏ Quyết định số 318/QĐ/2006/QĐ-UBND ngày 03/4/2006;", {"symbol": "318/QĐ/2006/QĐ-UBND", "kind": "QĐ",
                                                                "year": 2006}),
+    # a plural kind word opening a list after a qualifier; a comma OCR read as a full stop before "ngày"
+    ("và các Nghị định dưới luật của Hội đồng Chính phủ số : 88/CP, ngày 17/8/1994", {"symbol": "88/CP",
+                                                                                    "kind": "NĐ"}),
+    ("Căn cứ Chỉ thị số 12/CT-UB. ngày 05/7/1994 của UBND tỉnh.", {"date": "1994-07-05"}),
+    ("Thực hiện Chỉ thị số 12/CT-UB. Ngày 05/7/1994, Ủy ban nhân dân tỉnh họp.", {"date": None}),
 ]
 
 
