@@ -27,7 +27,9 @@ from graph.read.repair import repair_text
      ("hiện Quyết định số 12/2021/0Đ- T18 ngày", "hiện Quyết định số 12/2021/QĐ-TTg ngày"),
      ("Số: 157/QĐĐ-NĐ-UB", "Số: 157/QĐ-NĐ-UB"), ("trình số I3/UB-TP, ngày I8 tháng 0I năm 1999",
                                                   "trình số 13/UB-TP, ngày 18 tháng 01 năm 1999"),
-     ("QUYÉT ĐỊNH", "QUYẾT ĐỊNH"), ("CHÍ THỊ", "CHỈ THỊ")],
+     ("QUYÉT ĐỊNH", "QUYẾT ĐỊNH"), ("CHÍ THỊ", "CHỈ THỊ"),
+     ("số 13/UB-TP, ngày 18 tháng 01 năm I999.", "số 13/UB-TP, ngày 18 tháng 01 năm 1999."),
+     ("ngày 5 tháng 3 năm 2O2l", "ngày 5 tháng 3 năm 2021")],
 )
 def test_ocr_repairs(line: str, repaired: str) -> None:
     text, repairs = repair_text(line)
@@ -38,7 +40,7 @@ def test_ocr_repairs(line: str, repaired: str) -> None:
     "line",
     ["Số: 07 /CT-UBND", "Quyết định 217/QĐ-TW", "71/2016/NĐ-CP", "45/BCĐ-UBND", "5633/VPCP-KSTT",
      "102/2025/NQLT-UBTVQH15-CP-ĐCTUBTWMTTQVN", "12/KH-MTTQ-BTT", "83/2025/QH15;", "ngày |2 tháng 3",
-     "Chỉ thị này", "CÔNG TY TNHH"],
+     "Chỉ thị này", "CÔNG TY TNHH", "ngày 18 tháng 01 năm 1999", "tháng 01 năm Ino", "tháng 2 năm l7OO"],
 )
 def test_ocr_leaves_good_lines_alone(line: str) -> None:
     assert repair_text(line) == (line, [])

@@ -3,7 +3,7 @@ vocabulary knows (`data/vocab`), and every repair is reported.
 
 What OCR does to them: a separator misread (`98:CV/ĐĐ`), a letter doubled (`ĐÐĐĐ`, `QĐĐ`) or dropped
 a bar (`QD`), a capital marked (`T Ù`), digits for letters and letters for digits (`0Đ-T18` for
-`QĐ-TTg`, `I3/UB` for `13/UB`, `ngày I8`), spaces inside (`số 1 2/2021`, `QĐ- TTg`).
+`QĐ-TTg`, `I3/UB` for `13/UB`, `ngày I8`, `năm I999`), spaces inside (`số 1 2/2021`, `QĐ- TTg`).
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ SYMBOL_BREAK = re.compile(r"[\w/]*\d[\w/]*/[\w.\-&/]*-$")
 SYMBOL_REST = re.compile(r"^[A-ZĐ][A-ZĐa-z0-9&]{0,12}(?=[\s,.;:)]|$)")
 _SPLIT_NUMBER = re.compile(r"(?P<so>\b[Ss]ố[ ]?:?[ ]?)(?P<a>\d{1,2}) (?P<b>\d{1,3})(?=[ ]?/)")
 _DATE_PART = re.compile(r"(?P<w>\b(?:ngày|tháng)[ ]+)(?P<n>[0-9IlO]{1,2})(?=[ ]+(?:tháng|năm)\b)")
+# the year of a written-out date, a letter for a digit in it (`tháng 01 năm I999`)
+_DATE_YEAR = re.compile(r"(?P<w>\btháng[ ]+\d{1,2}[ ]+năm[ ]+)(?P<y>[12Il][09O][0-9IlO]{2})(?!\w)")
 
 
 @lru_cache(maxsize=1)
@@ -142,6 +144,12 @@ def _date_part(m: re.Match[str]) -> str | None:
     return m["w"] + "".join(_AS_DIGIT.get(c, c) for c in m["n"])
 
 
+def _date_year(m: re.Match[str]) -> str | None:
+    """`tháng 01 năm I999` → `tháng 01 năm 1999`: only a year of 1900–2099 once its letters are digits."""
+    year = "".join(_AS_DIGIT.get(c, c) for c in m["y"])
+    return m["w"] + year if year[:2] in ("19", "20") else None
+
+
 def repair_text(text: str) -> tuple[str, list[tuple[str, str]]]:
     """A line of OCR text with its broken symbols and dates repaired; returns it and the repairs."""
     repairs: list[tuple[str, str]] = []
@@ -160,6 +168,7 @@ def repair_text(text: str) -> tuple[str, list[tuple[str, str]]]:
     text = _PARTY.sub(using(_party), text)
     text = _STATE.sub(using(_state), text)
     text = _DATE_PART.sub(using(_date_part), text)
+    text = _DATE_YEAR.sub(using(_date_year), text)
     kind = repair_kind_line(text)
     if kind is not None:
         repairs.append((text, kind))
