@@ -239,6 +239,7 @@ def find_mentions(src: Source, vocab: Vocabulary) -> list[Mention]:
     mentions = _symbol_mentions(src, vocab, taken)
     mentions += _numbered_mentions(src, vocab, taken)
     mentions += _named_mentions(src, vocab, taken, mentions)
+    mentions += _dated_records(src, vocab, taken, mentions)
     mentions.sort(key=lambda x: x.start)
     return share_list_attributes(mentions, src.work)
 
@@ -419,6 +420,44 @@ def _named_mentions(src: Source, vocab: Vocabulary, taken: _Spans, found: list[M
             )
         )
         named_spans.add(s, end)
+    return mentions
+
+
+@lru_cache(maxsize=4)
+def _record_re(vocab: Vocabulary) -> re.Pattern[str]:
+    """A kind word as a name begins (capitalised), `của` and who made it, then its date: `Biên bản của
+    Hội đồng tư vấn xét duyệt về đất ở đô thị ngày 14/12/1998`."""
+    words = sorted({w.word for w in vocab.words}, key=len, reverse=True)
+    alt = "|".join(re.escape(w).replace(r"\ ", "[ ]+") for w in words)
+    who = r"[^\d;:.,\n()\[\]\"“”/]{3,90}?"
+    return re.compile(rf"(?<![\w/])(?P<kw>{alt})[ ]+của[ ]+(?P<who>{who})(?=[ ]*,?[ ]*ngày[ ]*\d)")
+
+
+def _dated_records(src: Source, vocab: Vocabulary, taken: _Spans, found: list[Mention]) -> list[Mention]:
+    """A document named by its kind, its maker and its date, with no number (`Biên bản của Hội đồng …
+    ngày 14/12/1998`, `Thông báo của Thường trực Tỉnh ủy ngày 5/3/2024`): one particular document, so a
+    citation by name. Without the date (`Kế hoạch của Ban Thường vụ Tỉnh ủy về …`) it is none."""
+    work, folded = src.work, src.fold
+    seen = _Spans()
+    for mm in found:
+        seen.add(mm.item_start, max(mm.end, mm.title_end))
+    mentions: list[Mention] = []
+    for m in _record_re(vocab).finditer(work):
+        s = m.start()
+        if _overlaps(taken, s, m.end()) or _overlaps(seen, s, m.end()) or re.search(
+                r"(?:các|những|mọi|nhiều|số|mẫu|theo)[ ]+$", folded[max(0, s - 12) : s]):
+            continue
+        date_m = DATED_RE.match(work, m.end())
+        if date_m is None:
+            continue
+        date = iso_from_match(date_m)
+        title = re.sub(r"\s+", " ", work[s : m.end()]).strip()
+        word = vocab.word(m.group("kw"))
+        mentions.append(Mention(
+            start=s, end=date_m.end(), item_start=s, tail_end=date_m.end(), title_end=date_m.end(), symbol=None,
+            kind=word.state if word else None, kind_word=m.group("kw"), number=None, date=date,
+            year=int(date[:4]) if date else None, issuer=None, title=title, named=True))
+        seen.add(s, date_m.end())
     return mentions
 
 

@@ -231,6 +231,14 @@ CITATION_CASES = [
     # the old doubled form: kind, year, kind again and the issuer, kept as written
     ("Bãi bỏ Quyết định số 318/QĐ/2006/QĐ-UBND ngày 03/4/2006;", {"symbol": "318/QĐ/2006/QĐ-UBND", "kind": "QĐ",
                                                                "year": 2006}),
+    # a record named by its kind, its maker and its date, with no number: a citation by name
+    ("Biên bản của Hội đồng tư vấn xét duyệt về đất ở đô thị ngày 14/12/1998.", {
+        "symbol": None, "title": "Biên bản của Hội đồng tư vấn xét duyệt về đất ở đô thị", "date": "1998-12-14",
+        "kind": "BB"}),
+    ("Thực hiện Thông báo của Thường trực Tỉnh ủy ngày 5 tháng 3 năm 2024, Ban Thường vụ yêu cầu:", {
+        "title": "Thông báo của Thường trực Tỉnh ủy", "date": "2024-03-05"}),
+    ("Kế hoạch của Ban Thường vụ Tỉnh ủy về triển khai công tác năm 2024.", None),  # no date: none
+    ("lập biên bản của tổ công tác ngày 14/12/1998.", None),  # not a name: lower case
     # a plural kind word opening a list after a qualifier; a comma OCR read as a full stop before "ngày"
     ("và các Nghị định dưới luật của Hội đồng Chính phủ số : 88/CP, ngày 17/8/1994", {"symbol": "88/CP",
                                                                                     "kind": "NĐ"}),
