@@ -70,7 +70,10 @@ async def keep_validity_current(app: FastAPI, longest: float = 3600) -> None:
     """At start and after every local midnight (looked at least hourly: a clock that jumps is caught within
     the hour), the validity graph as of the day: an expiry between two ingests shows in SPARQL that day."""
     while True:
-        await refresh_validity(app)
+        try:
+            await refresh_validity(app)
+        except Exception:  # a failure today must not end the refreshes of the days after
+            log.exception("the validity graph could not be brought to today")
         await asyncio.sleep(min(longest, _until_tomorrow()))
 
 
