@@ -41,6 +41,7 @@ class Citation:
     mentions: tuple[tuple[int, int], ...]
     party: bool
     mention_relations: tuple[str, ...] = ()  # the relation each mention states, in mention order
+    mention_cues: tuple[int | None, ...] = ()  # where the cue governing each mention starts (None: none)
 
 
 @dataclass(frozen=True)
@@ -353,6 +354,7 @@ def _citation(g: _Group, mentions: list[Mention], decisions: list[Decision], voc
         mentions=tuple((mentions[i].start, mentions[i].end) for i in members),
         party=g.party,
         mention_relations=tuple(decisions[i].relation for i in members),
+        mention_cues=tuple(decisions[i].cue for i in members),
     )
 
 

@@ -42,6 +42,7 @@ class Decision:
     link_relation: str | None = None
     passive: bool = False
     rule: str = ""
+    cue: int | None = None  # where the cue that governs the mention starts (the evidence quote keeps it)
 
 
 @dataclass(frozen=True)

@@ -164,8 +164,10 @@ class _Builder:
         return kc is not None
 
 
-def quote_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around a mention (within its paragraph), at most QUOTE_CHARS long."""
+def quote_span(text: str, start: int, end: int, cue: int | None = None) -> tuple[int, int]:
+    """The sentence around a mention (within its paragraph), at most QUOTE_CHARS long; a longer one is
+    cut around the mention and, where they fit together, the cue that governs it (`cue`: where it
+    starts), so that the quote shows how the document is cited."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
@@ -177,8 +179,9 @@ def quote_span(text: str, start: int, end: int) -> tuple[int, int]:
     while s < start and text[s].isspace():
         s += 1
     if e - s > QUOTE_CHARS:
-        half = (QUOTE_CHARS - (end - start)) // 2
-        s = max(s, start - max(half, 0))
+        first = cue if cue is not None and s <= cue < start and end - cue <= QUOTE_CHARS else start
+        half = (QUOTE_CHARS - (end - first)) // 2
+        s = max(s, first - max(half, 0))
         e = min(e, max(end, s + QUOTE_CHARS))
     return s, e
 
@@ -255,10 +258,12 @@ def build(
         for rel in c.relations:
             rel_prop = _vb(RELATION_PROPERTY[rel])
             b.add(own, rel_prop, _iri(target))
-            stated = [m for m, r in zip(c.mentions, c.mention_relations or c.relations, strict=False) if r == rel]
-            for start, end in (stated or list(c.mentions))[:MAX_EVIDENCE_PER_RELATION]:
+            cues = c.mention_cues or (None,) * len(c.mentions)
+            spans = list(zip(c.mentions, cues, strict=False))
+            stated = [m for m, r in zip(spans, c.mention_relations or c.relations, strict=False) if r == rel]
+            for (start, end), cue in (stated or spans)[:MAX_EVIDENCE_PER_RELATION]:
                 evidence_n += 1
-                _evidence(b, ex.text, iris.evidence(source, evidence_n), own, target, rel_prop, start, end)
+                _evidence(b, ex.text, iris.evidence(source, evidence_n), own, target, rel_prop, start, end, cue)
     links = 0
     for lk in ex.links:
         a, t = targets.get(lk.source), targets.get(lk.target)
@@ -370,10 +375,11 @@ def _cited_node(
     return iri, reference_n
 
 
-def _evidence(b: _Builder, text: str, iri: str, source: str, target: str, prop: str, start: int, end: int) -> None:
+def _evidence(b: _Builder, text: str, iri: str, source: str, target: str, prop: str, start: int, end: int,
+              cue: int | None = None) -> None:
     """The sentence stating source → target: its quote and the offsets of the mention and the quote in
     the source's text (the document stating it is the one the graph describes)."""
-    qs, qe = quote_span(text, start, end)
+    qs, qe = quote_span(text, start, end, cue)
     b.add(iri, _vb("source"), _iri(source))
     b.add(iri, _vb("target"), _iri(target))
     b.add(iri, _vb("relation"), prop)

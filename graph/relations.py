@@ -14,7 +14,7 @@ import bisect
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .citations import PINPOINT
@@ -130,7 +130,7 @@ def decide(src: Source, vocab: Vocabulary, mentions: list[Mention]) -> list[Deci
     cues = find_cues(src, vocab, mentions)
     cue_starts = [c.start for c in cues]
     layout = _Layout.of(work)
-    para_cue = _paragraph_cues(src, cues, layout, mentions)
+    para_cue, para_at = _paragraph_cues(src, cues, layout, mentions)
     r = _Reading(folded, vocab, cues, mentions, _Order.of(mentions), [], [])
 
     for k, m in enumerate(mentions):
@@ -153,7 +153,8 @@ def decide(src: Source, vocab: Vocabulary, mentions: list[Mention]) -> list[Deci
                 is_object = sibling is not None
             if is_object:
                 gov = ci
-                decision = _as_object(r, k, ci, clause_cues, sibling, before, clause)
+                hit = _governing(r, ci, clause_cues)
+                decision = replace(_as_object(r, k, hit, sibling, before, clause), cue=hit.start)
         if decision is None:
             sib = _sibling(mentions, k, before, folded, r.governed_by, None)
             if sib is not None:
@@ -164,7 +165,7 @@ def decide(src: Source, vocab: Vocabulary, mentions: list[Mention]) -> list[Deci
                     decision, gov = _continuing(r, k, prev, "2-list;")
         if decision is None:
             if para is not None and para.role == "acting":
-                decision = Decision(para.relation, rule="3")
+                decision = Decision(para.relation, rule="3", cue=para_at.get(line))
             else:
                 decision = Decision("cites", rule="4")
         r.decisions.append(decision)
@@ -172,18 +173,22 @@ def decide(src: Source, vocab: Vocabulary, mentions: list[Mention]) -> list[Deci
     return r.decisions
 
 
-def _as_object(r: _Reading, k: int, ci: int, clause_cues: list[tuple[int, CueHit]], sibling: int | None,
-               before: Sequence[int], clause: int) -> Decision:
-    """The decision for mention k as an object of cue ci (or of the list a sibling began under it)."""
+def _governing(r: _Reading, ci: int, clause_cues: list[tuple[int, CueHit]]) -> CueHit:
+    """The cue that governs an object of cue ci: ci itself, or the acting cue a tại/theo/kèm theo only
+    locates the object of ("được sửa đổi … tại X", "Bãi bỏ khoản 3 … kèm theo X")."""
     hit = r.cues[ci]
     if hit.cue.role in ("cites", "locator"):
-        # "được sửa đổi … tại X", "Bãi bỏ khoản 3 … kèm theo X": a tại/theo/kèm theo that
-        # only locates the object of an acting cue before it is no cue of its own
         behind = _acting_before(clause_cues, ci, r.folded)
         hit = behind if behind else hit
     if hit.cue.role == "locator":
         acting = _acting_behind(r.cues, clause_cues, r.order, ci, r.folded)
         hit = acting if acting else hit
+    return hit
+
+
+def _as_object(r: _Reading, k: int, hit: CueHit, sibling: int | None, before: Sequence[int],
+               clause: int) -> Decision:
+    """The decision for mention k as an object of cue `hit` (or of the list a sibling began under it)."""
     if sibling is not None and r.decisions[sibling].link_from is not None:
         return _continuing(r, k, sibling, "1-list")[0]
     if sibling is not None:
@@ -412,11 +417,13 @@ def _acting_behind(
 
 def _paragraph_cues(
     src: Source, cues: list[CueHit], layout: _Layout, mentions: list[Mention]
-) -> dict[int, Cue]:
-    """The cue that opens each line, or the heading it stands under (by line index)."""
+) -> tuple[dict[int, Cue], dict[int, int]]:
+    """The cue that opens each line, or the heading it stands under (by line index), and where the cue
+    of a line that opens with its own stands."""
     by_start = {c.start: c.cue for c in cues}
     lines = src.work.split("\n")
     result: dict[int, Cue] = {}
+    at: dict[int, int] = {}
     heading: Cue | None = None
     heading_level = 0
     list_heading: Cue | None = None
@@ -444,11 +451,12 @@ def _paragraph_cues(
             list_heading = None
         if own is not None:
             result[n] = own
+            at[n] = pos
         elif list_heading is not None:
             result[n] = list_heading
         elif heading is not None and not is_md_heading:
             result[n] = heading
-    return result
+    return result, at
 
 
 def links_of(mentions: list[Mention], decisions: list[Decision]) -> list[tuple[int, int, str]]:

@@ -272,3 +272,28 @@ def test_sources_disagreeing_on_when_a_document_takes_effect_are_a_conflict(tmp_
     remove([tmp_path / "draft.txt"], store)
     assert store.count("?c a vb:Conflict") == 0
     assert not validity(LineageIndex.build(store), key, date(2020, 5, 1), store)["dates_conflict"]
+
+
+def test_a_long_sentence_keeps_its_cue_in_the_quote(tmp_path: Path) -> None:
+    """The quote of a sentence longer than the quote's room keeps the cue that governs the mention where
+    both fit: the act reads as what it is (a phrase of the decision replaced: partly), with its verb."""
+    from graph.rdf import QUOTE_CHARS, quote_span
+
+    phrase = ", ".join(["lập, thẩm định, phê duyệt báo cáo kinh tế kỹ thuật"] * 4)
+    sentence = (f"Thay thế cụm từ: {phrase} trong nội dung trích yếu của Quyết định số 952/2006/QĐ-UBND "
+                f"ngày 12/10/2006 của Ủy ban nhân dân tỉnh bằng cụm từ: {phrase}.")
+    start = sentence.index("Quyết định số 952")
+    assert len(sentence) > QUOTE_CHARS and start > QUOTE_CHARS // 2
+    centred = quote_span(sentence, start, start + 40)
+    assert centred[0] > 0  # without the cue: cut around the mention, the verb lost
+    assert quote_span(sentence, start, start + 40, cue=0)[0] == 0
+    text = ("ỦY BAN NHÂN DÂN TỈNH BẮC GIANG\nSố: 30/2009/QĐ-UBND\nBắc Giang, ngày 5 tháng 10 năm 2009\n"
+            "QUYẾT ĐỊNH\nvề việc sửa đổi quy định\nQUYẾT ĐỊNH:\nĐiều 1.\n" + sentence + "\n")
+    (tmp_path / "qd.txt").write_text(text, encoding="utf-8")
+    store = GraphStore()
+    ingest([tmp_path / "qd.txt"], store)
+    idx = LineageIndex.open(store, None)
+    key = next(k for k in idx.nodes.columns["key"] if k.endswith("ubnd-qd-2006-952"))
+    got = validity(idx, key)
+    assert got["status"] == "partly_replaced", got
+    assert got["acts"][0]["evidence"][0]["quote"].startswith("Thay thế cụm từ")
