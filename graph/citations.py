@@ -424,38 +424,49 @@ def _named_mentions(src: Source, vocab: Vocabulary, taken: _Spans, found: list[M
 
 
 @lru_cache(maxsize=4)
-def _record_re(vocab: Vocabulary) -> re.Pattern[str]:
-    """A kind word as a name begins (capitalised), `của` and who made it, then its date: `Biên bản của
-    Hội đồng tư vấn xét duyệt về đất ở đô thị ngày 14/12/1998`."""
+def _record_kind_re(vocab: Vocabulary) -> re.Pattern[str]:
+    """A kind word as a name begins (capitalised), right before `của`."""
     words = sorted({w.word for w in vocab.words}, key=len, reverse=True)
     alt = "|".join(re.escape(w).replace(r"\ ", "[ ]+") for w in words)
-    who = r"[^\d;:.,\n()\[\]\"“”/]{3,90}?"
-    return re.compile(rf"(?<![\w/])(?P<kw>{alt})[ ]+của[ ]+(?P<who>{who})(?=[ ]*,?[ ]*ngày[ ]*\d)")
+    return re.compile(rf"(?<![\w/])(?P<kw>{alt})[ ]+$")
+
+
+_OF_MAKER = re.compile(r"[ ]+của[ ]+")
+# who made it, then its date: `Biên bản của Hội đồng tư vấn xét duyệt về đất ở đô thị ngày 14/12/1998`
+_MAKER_THEN_DATE = re.compile(r"[^\d;:.,\n()\[\]\"“”/]{3,90}?(?=[ ]*,?[ ]*ngày[ ]*\d)")
 
 
 def _dated_records(src: Source, vocab: Vocabulary, taken: _Spans, found: list[Mention]) -> list[Mention]:
     """A document named by its kind, its maker and its date, with no number (`Biên bản của Hội đồng …
     ngày 14/12/1998`, `Thông báo của Thường trực Tỉnh ủy ngày 5/3/2024`): one particular document, so a
-    citation by name. Without the date (`Kế hoạch của Ban Thường vụ Tỉnh ủy về …`) it is none."""
+    citation by name. Without the date (`Kế hoạch của Ban Thường vụ Tỉnh ủy về …`) it is none. Found
+    from each `của` (a literal search) rather than by trying every kind word at every position."""
     work, folded = src.work, src.fold
+    kind_re = _record_kind_re(vocab)
     seen = _Spans()
     for mm in found:
         seen.add(mm.item_start, max(mm.end, mm.title_end))
     mentions: list[Mention] = []
-    for m in _record_re(vocab).finditer(work):
-        s = m.start()
-        if _overlaps(taken, s, m.end()) or _overlaps(seen, s, m.end()) or re.search(
+    for of in _OF_MAKER.finditer(work):
+        if work.find("ngày", of.end(), of.end() + 100) < 0:
+            continue  # no date near: most of them
+        kw = kind_re.search(work, max(0, of.start() - 40), of.start() + 1)
+        maker = kw and _MAKER_THEN_DATE.match(work, of.end())
+        if not kw or not maker:
+            continue
+        s = kw.start()
+        if _overlaps(taken, s, maker.end()) or _overlaps(seen, s, maker.end()) or re.search(
                 r"(?:các|những|mọi|nhiều|số|mẫu|theo)[ ]+$", folded[max(0, s - 12) : s]):
             continue
-        date_m = DATED_RE.match(work, m.end())
+        date_m = DATED_RE.match(work, maker.end())
         if date_m is None:
             continue
         date = iso_from_match(date_m)
-        title = re.sub(r"\s+", " ", work[s : m.end()]).strip()
-        word = vocab.word(m.group("kw"))
+        title = re.sub(r"\s+", " ", work[s : maker.end()]).strip()
+        word = vocab.word(kw.group("kw"))
         mentions.append(Mention(
             start=s, end=date_m.end(), item_start=s, tail_end=date_m.end(), title_end=date_m.end(), symbol=None,
-            kind=word.state if word else None, kind_word=m.group("kw"), number=None, date=date,
+            kind=word.state if word else None, kind_word=kw.group("kw"), number=None, date=date,
             year=int(date[:4]) if date else None, issuer=None, title=title, named=True))
         seen.add(s, date_m.end())
     return mentions
