@@ -33,10 +33,10 @@ CHUNK = 2**20
 def uploads_dir(request: Request) -> Path:
     """Where uploaded files are kept (so that their originals can be downloaded): the setting's folder
     (a disk several servers share), else beside the store (a remote store: this server's own folder)."""
-    path = request.app.state.store.home
-    given: Path | None = request.app.state.settings.uploads_dir
-    folder = given if given is not None else Path(str(path) + ".uploads") if path is not None else \
-        Path(tempfile.gettempdir()) / "vanban-uploads"
+    folder: Path | None = request.app.state.settings.uploads_dir
+    if folder is None:
+        home = request.app.state.store.home
+        folder = Path(str(home) + ".uploads") if home is not None else Path(tempfile.gettempdir()) / "vanban-uploads"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -60,9 +60,9 @@ async def refresh_validity(app: FastAPI, today: date | None = None) -> bool:
             return False
 
 
-def _until_tomorrow(now: Callable[[], datetime] = datetime.now) -> float:
+def _until_tomorrow() -> float:
     """Seconds from now to just after the next local midnight."""
-    t = now()
+    t = datetime.now()
     return (datetime.combine(t.date() + timedelta(days=1), datetime.min.time()) - t).total_seconds() + 1
 
 

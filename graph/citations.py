@@ -17,7 +17,7 @@ from functools import lru_cache
 from .dates import DATE_RE, DATED_RE, YEAR_AFTER_RE, iso_from_match
 from .model import Mention
 from .symbols import Symbol, find_symbols
-from .text import Source, fold
+from .text import Source, alternation, fold
 from .vocab import Vocabulary
 
 _WS = r"[ \t]+"
@@ -79,9 +79,12 @@ _NUMBER_ONLY = re.compile(
 
 @lru_cache(maxsize=4)
 def _kind_word_re(vocab: Vocabulary) -> re.Pattern[str]:
-    words = sorted((fold(w.word) for w in vocab.words), key=len, reverse=True)
-    alt = "|".join(re.escape(w).replace(r"\ ", "[ ]+") for w in words)
-    return re.compile(rf"(?<!\w)(?P<kw>{alt})(?!\w)")
+    return re.compile(rf"(?<!\w)(?P<kw>{alternation(fold(w.word) for w in vocab.words)})(?!\w)")
+
+
+# "các Luật liên quan", "theo mẫu …": what before a kind word makes it generic, no citation
+_GENERIC_BEFORE = re.compile(r"(?:các|những|mọi|nhiều)[ ]+$")
+_NO_RECORD_BEFORE = re.compile(r"(?:các|những|mọi|nhiều|số|mẫu|theo)[ ]+$")
 
 
 @lru_cache(maxsize=4)
@@ -89,9 +92,8 @@ def _kind_before_re(vocab: Vocabulary) -> tuple[re.Pattern[str], re.Pattern[str]
     """Kind word right before a symbol (`Nghị quyết số`), a law's name before `số` (`Luật Công
     đoàn số 50/2024/QH15`), and a plural kind word that opens a list after a qualifier (`các Nghị định
     dưới luật của Hội đồng Chính phủ số: 88/CP, …`)."""
-    words = sorted((fold(w.word) for w in vocab.words), key=len, reverse=True)
-    alt = "|".join(re.escape(w).replace(r"\ ", "[ ]+") for w in words)
-    law = "|".join(re.escape(fold(w)).replace(r"\ ", "[ ]+") for w in _NAMED_KINDS)
+    alt = alternation(fold(w.word) for w in vocab.words)
+    law = alternation(fold(w) for w in _NAMED_KINDS)
     name_word = r"(?!(?:số|theo|tại|được|đã|của|kèm|ban|ngày|năm)(?!\w))[^\s;.,()\d/]+"
     return (
         re.compile(rf"(?<!\w)(?P<kw>{alt}){_SO}$"),
@@ -102,8 +104,7 @@ def _kind_before_re(vocab: Vocabulary) -> tuple[re.Pattern[str], re.Pattern[str]
 
 @lru_cache(maxsize=4)
 def _named_re() -> re.Pattern[str]:
-    alt = "|".join(re.escape(w).replace(r"\ ", "[ ]+") for w in _NAMED_KINDS)
-    return re.compile(rf"(?<!\w)(?:{_PARTY_RESOLUTION.pattern}|(?P<lk>{alt})[ ]+(?=\S))")
+    return re.compile(rf"(?<!\w)(?:{_PARTY_RESOLUTION.pattern}|(?P<lk>{alternation(_NAMED_KINDS)})[ ]+(?=\S))")
 
 
 def _issuer_after(work: str, pos: int) -> tuple[str | None, int]:
@@ -257,9 +258,10 @@ def _symbol_mentions(src: Source, vocab: Vocabulary, taken: _Spans) -> list[Ment
         kind_word = None
         law_name = None
         if kb:
-            kw_start = s - len(window) + (kb.start("kw") if kb.groupdict().get("kw") else kb.start())
-            if "kw" in kb.groupdict() and kb.group("kw"):
-                kind_word = work[kw_start : kw_start + len(kb.group("kw"))]
+            kw = kb.groupdict().get("kw")  # (the list form's kind word stands after its "các")
+            kw_start = s - len(window) + (kb.start("kw") if kw else kb.start())
+            if kw:
+                kind_word = work[kw_start : kw_start + len(kw)]
             else:
                 kind_word = work[kw_start : kw_start + len(kb.group("lkw"))]
                 law_name = work[kw_start : kw_start + len(kind_word) + 1 + len(kb.group("name"))]
@@ -369,7 +371,7 @@ def _named_mentions(src: Source, vocab: Vocabulary, taken: _Spans, found: list[M
         s = m.start()
         if _overlaps(taken, s, s + 1) or _overlaps(named_spans, s, s + 1) or _inside(quoted, s):
             continue
-        if re.search(r"(?:các|những|mọi|nhiều)[ ]+$", folded[max(0, s - 12) : s]) and not work[
+        if _GENERIC_BEFORE.search(folded[max(0, s - 12) : s]) and not work[
             m.end() : m.end() + 1
         ].isupper():
             continue  # "các Luật liên quan": generic, no citation
@@ -426,9 +428,7 @@ def _named_mentions(src: Source, vocab: Vocabulary, taken: _Spans, found: list[M
 @lru_cache(maxsize=4)
 def _record_kind_re(vocab: Vocabulary) -> re.Pattern[str]:
     """A kind word as a name begins (capitalised), right before `của`."""
-    words = sorted({w.word for w in vocab.words}, key=len, reverse=True)
-    alt = "|".join(re.escape(w).replace(r"\ ", "[ ]+") for w in words)
-    return re.compile(rf"(?<![\w/])(?P<kw>{alt})[ ]+$")
+    return re.compile(rf"(?<![\w/])(?P<kw>{alternation(w.word for w in vocab.words)})[ ]+$")
 
 
 _OF_MAKER = re.compile(r"[ ]+của[ ]+")
@@ -455,8 +455,8 @@ def _dated_records(src: Source, vocab: Vocabulary, taken: _Spans, found: list[Me
         if not kw or not maker:
             continue
         s = kw.start()
-        if _overlaps(taken, s, maker.end()) or _overlaps(seen, s, maker.end()) or re.search(
-                r"(?:các|những|mọi|nhiều|số|mẫu|theo)[ ]+$", folded[max(0, s - 12) : s]):
+        if _overlaps(taken, s, maker.end()) or _overlaps(seen, s, maker.end()) or _NO_RECORD_BEFORE.search(
+                folded[max(0, s - 12) : s]):
             continue
         date_m = DATED_RE.match(work, maker.end())
         if date_m is None:

@@ -11,7 +11,7 @@ from functools import lru_cache
 from .dates import DATE_RE, iso_from_match
 from .model import Header, Signer
 from .symbols import Symbol, find_symbols
-from .text import Source, fold
+from .text import Source, alternation, fold
 from .vocab import KindWord, Vocabulary, fold_key
 
 HEAD_LINES = 45
@@ -600,8 +600,7 @@ def _capacity_re(vocab: Vocabulary) -> re.Pattern[str]:
 @lru_cache(maxsize=4)
 def _position_re(vocab: Vocabulary) -> tuple[re.Pattern[str], dict[str, str]]:
     names = {fold(n): n for n, _ in vocab.positions}
-    alt = "|".join(re.escape(k).replace(r"\ ", "[ ]+") for k in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?:^|[ ;])(?P<p>{alt})[ ;.,]*$"), names
+    return re.compile(rf"(?:^|[ ;])(?P<p>{alternation(names)})[ ;.,]*$"), names
 
 
 def _position_of(text: str, vocab: Vocabulary) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # Look-alikes of Đ/đ met in real files (Icelandic eth, African D), and typographic spaces.
@@ -66,6 +67,12 @@ def map_lookalikes(s: str) -> str:
         if k in s:
             s = s.replace(k, v)
     return s
+
+
+def alternation(words: Iterable[str]) -> str:
+    """Words as a regex alternation, longest first (the longest phrase wins), any run of spaces where a
+    word has one space."""
+    return "|".join(re.escape(w).replace(r"\ ", "[ ]+") for w in sorted(set(words), key=len, reverse=True))
 
 
 def strip_marks(s: str) -> str:

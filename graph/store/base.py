@@ -281,10 +281,8 @@ class Store(ABC):
         """Rewrite a derived graph (the conflicts, the validity), in one transaction. The stamp stays: it
         tells indexes built from the source graphs whether those changed, and these did not; the derived
         stamp moves instead (what keeps whole-graph exports asks `state`)."""
-        m = self.meta_graph
         try:
-            self._update(f"{sparql} ;\nDELETE WHERE {{ GRAPH <{m}> {{ <{m}> <{VB}derivedStamp> ?s }} }} ;\n"
-                         f'INSERT DATA {{ GRAPH <{m}> {{ <{m}> <{VB}derivedStamp> "{uuid.uuid4().hex}" }} }}')
+            self._update(f"{sparql} ;\n{self._new_stamp('derivedStamp')}")
         except (OSError, SyntaxError) as e:
             raise StoreError(f"cannot write a derived graph: {e}") from None
 
@@ -315,15 +313,17 @@ class Store(ABC):
     def meta_graph(self) -> str:
         return f"{self.iris.base}/graph/derived/meta"
 
-    def _new_stamp(self) -> str:
+    def _new_stamp(self, name: str = "stamp") -> str:
+        """The update that gives the meta graph a fresh `vb:stamp` (source graphs written) or
+        `vb:derivedStamp` (a derived graph rewritten)."""
         m = self.meta_graph
-        return (f"DELETE WHERE {{ GRAPH <{m}> {{ <{m}> <{VB}stamp> ?s }} }} ;\n"
-                f'INSERT DATA {{ GRAPH <{m}> {{ <{m}> <{VB}stamp> "{uuid.uuid4().hex}" }} }}')
+        return (f"DELETE WHERE {{ GRAPH <{m}> {{ <{m}> <{VB}{name}> ?s }} }} ;\n"
+                f'INSERT DATA {{ GRAPH <{m}> {{ <{m}> <{VB}{name}> "{uuid.uuid4().hex}" }} }}')
 
     # -- what is kept between writes -------------------------------------------------------------
 
-    def _read_stamp(self) -> str:
-        q = self._first(self.meta_graph, VB + "stamp")
+    def _read_stamp(self, name: str = "stamp") -> str:
+        q = self._first(self.meta_graph, VB + name)
         if q is None:
             return ""
         return q.object.value if isinstance(q.object, ox.Literal) else str(q.object)
@@ -351,8 +351,7 @@ class Store(ABC):
         """The whole store's state, derived graphs included (the stamp and the derived stamp, read now):
         a kept export of the whole graph is good for one state, since a derived graph (the validity,
         rewritten when the day changes) moves without the stamp."""
-        q = self._first(self.meta_graph, VB + "derivedStamp")
-        derived = "" if q is None else q.object.value if isinstance(q.object, ox.Literal) else str(q.object)
+        derived = self._read_stamp("derivedStamp")
         return f"{self.stamp()}-{derived}" if derived else self.stamp()
 
     def holds_marked(self) -> bool:
